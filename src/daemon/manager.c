@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Manager: loads the configuration, creates a Device per ups.conf section and starts its
+ * driver, reloads on SIGHUP, and fans each commit out to the bus binding.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <systemd/sd-daemon.h>
+
+#include "log.h"
+#include "manager.h"
+#include "strv.h"
+
+static const DeviceHooks manager_device_hooks = {
+        .changed = manager_device_changed,
+};
+
+int manager_new(const char *config_dir, Manager **ret)
+{
+        _cleanup_(manager_freep) Manager *m = calloc(1, sizeof(Manager));
+        int r;
+
+        if (!m)
+                return -ENOMEM;
+        m->config_dir = strdup(config_dir);
+        if (!m->config_dir)
+                return -ENOMEM;
+        nutd_config_init(&m->nutd);
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static void manager_drop_device(Manager *m, size_t i)
+{
+        Device *d = m->devices[i];
+
+        device_bus_emit_removed(m, d);          /* while the object can still be found */
+        memmove(m->devices + i, m->devices + i + 1, (m->n_devices - i - 1) * sizeof(Device *));
+        m->n_devices--;
+        device_set_hooks(d, NULL, NULL);
+        device_stop_driver(d);
+        device_unref(d);
+}
+
+Manager *manager_free(Manager *m)
+{
+        if (!m)
+                return NULL;
+        while (m->n_devices > 0)
+                manager_drop_device(m, m->n_devices - 1);
+        free(m->devices);
+        ups_config_free(m->ups);
+        sd_bus_flush_close_unref(m->bus);
+        sd_event_unref(m->event);
+        free(m->config_dir);
+        free(m->status_text);
+        return mfree(m);
+}
+
+static size_t manager_device_index(Manager *m, const char *name, bool *found)
+{
+        size_t lo = 0, hi = m->n_devices;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcasecmp(name, m->devices[mid]->name);
+
+                if (c == 0) {
+                        *found = true;
+                        return mid;
+                }
+                if (c < 0)
+                        hi = mid;
+                else
+                        lo = mid + 1;
+        }
+        *found = false;
+        return lo;
+}
+
+/* Devices are found by name case-insensitively, as upsd does. */
+Device *manager_find_device(Manager *m, const char *name)
+{
+        bool found;
+        size_t i = manager_device_index(m, name, &found);
+
+        return found ? m->devices[i] : NULL;
+}
+
+static void manager_update_status(Manager *m)
+{
+        _cleanup_free_ char *s = NULL;
+        size_t connected = 0, on_battery = 0;
+
+        for (size_t i = 0; i < m->n_devices; i++) {
+                Device *d = m->devices[i];
+
+                connected += d->connection == DEVICE_CONNECTED;
+                on_battery += strv_contains(d->summary.status, "OB");
+        }
+        if (asprintf(&s, "%zu devices, %zu connected, %zu on battery", m->n_devices, connected, on_battery) < 0)
+                return;
+        if (streq_ptr(s, m->status_text))
+                return;
+        (void) sd_notifyf(false, "STATUS=%s", s);
+        free(m->status_text);
+        m->status_text = TAKE_PTR(s);
+}
+
+static void manager_update_on_battery(Manager *m)
+{
+        bool ob = false;
+
+        for (size_t i = 0; i < m->n_devices && !ob; i++)
+                ob = m->devices[i]->connection != DEVICE_DISCONNECTED &&
+                     strv_contains(m->devices[i]->summary.status, "OB");
+        if (ob == m->on_battery)
+                return;
+        m->on_battery = ob;
+        manager_bus_emit_on_battery(m);
+}
+
+/**
+ * manager_device_changed() - the fan-out of a device commit: bus signals, then the
+ * manager-wide state derived from all devices
+ */
+void manager_device_changed(Device *d, const DeviceChange *change, void *userdata)
+{
+        Manager *m = userdata;
+
+        device_bus_emit_changed(m, d, change);
+        if (change->fields & (DEVICE_FIELD_STATUS | DEVICE_FIELD_CONNECTION)) {
+                manager_update_on_battery(m);
+                manager_update_status(m);
+        }
+}
+
+static int manager_add_device(Manager *m, const DeviceConfig *c)
+{
+        _cleanup_(device_unrefp) Device *d = NULL;
+        const DriverOps *ops;
+        Device **a;
+        bool found;
+        size_t i;
+        int r;
+
+        i = manager_device_index(m, c->name, &found);
+        if (found)
+                return -EEXIST;
+        r = device_new(c->name, m->event, &d);
+        if (r < 0)
+                return r;
+        if (device_set_description(d, c->desc) < 0 || device_set_driver_name(d, c->driver) < 0)
+                return -ENOMEM;
+        a = realloc(m->devices, (m->n_devices + 1) * sizeof(Device *));
+        if (!a)
+                return -ENOMEM;
+        m->devices = a;
+        memmove(a + i + 1, a + i, (m->n_devices - i) * sizeof(Device *));
+        a[i] = device_ref(d);
+        m->n_devices++;
+        device_set_hooks(d, &manager_device_hooks, m);
+        device_bus_emit_added(m, d);
+
+        ops = driver_find(c->driver);
+        if (!ops) {
+                log_error("%s: driver \"%s\" is not available in nutd", c->name, c->driver);
+                device_set_connection(d, DEVICE_DISCONNECTED);
+                return 0;
+        }
+        r = device_start_driver(d, ops, c);
+        if (r < 0)
+                log_error_errno(r, "%s: cannot start driver %s: %m", c->name, c->driver);
+        return 0;
+}
+
+static const DeviceConfig *ups_config_find(const UpsConfig *c, const char *name)
+{
+        for (size_t i = 0; c && i < c->n_devices; i++)
+                if (strcaseeq(c->devices[i].name, name))
+                        return &c->devices[i];
+        return NULL;
+}
+
+/* Makes the device set match the new configuration: gone sections go, changed ones restart. */
+static void manager_apply_config(Manager *m, UpsConfig *old)
+{
+        for (size_t i = m->n_devices; i > 0; i--) {
+                const char *name = m->devices[i - 1]->name;
+                const DeviceConfig *n = ups_config_find(m->ups, name), *o = ups_config_find(old, name);
+
+                if (!n || !o || !device_config_equal(n, o))
+                        manager_drop_device(m, i - 1);
+        }
+        for (size_t i = 0; i < m->ups->n_devices; i++) {
+                const DeviceConfig *c = &m->ups->devices[i];
+                int r;
+
+                if (manager_find_device(m, c->name))
+                        continue;
+                r = manager_add_device(m, c);
+                if (r < 0)
+                        log_error_errno(r, "%s: cannot add device: %m", c->name);
+        }
+        manager_update_on_battery(m);
+        manager_update_status(m);
+}
+
+/* Reads nutd.conf and ups.conf into new structures; on failure nothing changes. */
+static int manager_read_config(Manager *m, NutdConfig *ret_nutd, UpsConfig **ret_ups, char **ret_error)
+{
+        _cleanup_free_ char *path = NULL;
+        NutdConfig n;
+        int r;
+
+        nutd_config_init(&n);
+        if (asprintf(&path, "%s/nutd.conf", m->config_dir) < 0)
+                return -ENOMEM;
+        r = nutd_config_load(&n, path, ret_error);
+        if (r < 0)
+                return r;
+        r = ups_config_load(m->config_dir, ret_ups, ret_error);
+        if (r < 0)
+                return r;
+        *ret_nutd = n;
+        return 0;
+}
+
+int manager_load_config(Manager *m)
+{
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = manager_read_config(m, &m->nutd, &m->ups, &error);
+        if (r < 0)
+                return log_error_errno(r, "%s", error ?: "Cannot read the configuration: %m");
+        return 0;
+}
+
+/**
+ * manager_reload() - re-read the configuration; a bad file leaves the running one in place
+ */
+int manager_reload(Manager *m, char **ret_error)
+{
+        _cleanup_(ups_config_freep) UpsConfig *old = NULL;
+        UpsConfig *ups = NULL;
+        NutdConfig n;
+        int r;
+
+        (void) sd_notify(false, "RELOADING=1");
+        r = manager_read_config(m, &n, &ups, ret_error);
+        if (r < 0) {
+                log_error_errno(r, "Reload failed, keeping the running configuration: %s",
+                                *ret_error ?: strerror(-r));
+                (void) sd_notify(false, "READY=1");
+                return r;
+        }
+        if (n.dbus != m->nutd.dbus)
+                log_warning("DBUS changed in nutd.conf: takes effect at the next start");
+        n.dbus = m->nutd.dbus;
+        m->nutd = n;
+        old = m->ups;
+        m->ups = ups;
+        manager_apply_config(m, old);
+        log_info("Configuration reloaded: %zu devices", m->n_devices);
+        (void) sd_notify(false, "READY=1");
+        return 0;
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+        _cleanup_free_ char *error = NULL;
+
+        (void) manager_reload(userdata, &error);
+        return 0;
+}
+
+static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+        Manager *m = userdata;
+
+        log_info("Received SIG%s, stopping.", sigabbrev_np(si->ssi_signo) ?: "?");
+        (void) sd_notify(false, "STOPPING=1");
+        return sd_event_exit(m->event, 0);
+}
+
+/**
+ * manager_start() - signals, watchdog, bus, then the devices; READY=1 once all is set up
+ */
+int manager_start(Manager *m)
+{
+        sigset_t ss;
+        int r;
+
+        sigemptyset(&ss);
+        sigaddset(&ss, SIGTERM);
+        sigaddset(&ss, SIGINT);
+        sigaddset(&ss, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
+                return log_error_errno(errno, "Cannot block signals: %m");
+        if ((r = sd_event_add_signal(m->event, NULL, SIGTERM, on_exit_signal, m)) < 0 ||
+            (r = sd_event_add_signal(m->event, NULL, SIGINT, on_exit_signal, m)) < 0 ||
+            (r = sd_event_add_signal(m->event, NULL, SIGHUP, on_sighup, m)) < 0)
+                return log_error_errno(r, "Cannot watch signals: %m");
+        r = sd_event_set_watchdog(m->event, true);
+        if (r < 0)
+                log_warning_errno(r, "Cannot enable the watchdog, ignoring: %m");
+
+        if (m->nutd.dbus) {
+                r = manager_bus_setup(m);
+                if (r < 0)
+                        return r;
+        }
+        manager_apply_config(m, NULL);
+        log_info("nutd %s running: %zu devices from %s", PACKAGE_VERSION, m->n_devices, m->config_dir);
+        (void) sd_notify(false, "READY=1");
+        return 0;
+}
+
+int manager_run(Manager *m)
+{
+        int r = sd_event_loop(m->event);
+
+        if (r < 0)
+                return log_error_errno(r, "Event loop failed: %m");
+        return 0;
+}

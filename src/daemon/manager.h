@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Manager: the event loop, the bus connection, the configuration and the devices. Every
+ * device commit reaches manager_device_changed(), the one fan-out point.
+ */
+#pragma once
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "device.h"
+
+#define NUTD_BUS_NAME "org.nutd.Power1"
+#define NUTD_OBJECT_PATH "/org/nutd/Power1"
+#define NUTD_DEVICE_PATH_PREFIX "/org/nutd/Power1/device"
+
+typedef struct Manager {
+        sd_event *event;
+        sd_bus *bus;
+        char *config_dir;
+        NutdConfig nutd;
+        UpsConfig *ups;
+
+        Device **devices;       /* sorted by strcasecmp(name) */
+        size_t n_devices;
+
+        bool on_battery;
+        char *status_text;      /* last STATUS= sent to systemd */
+} Manager;
+
+int manager_new(const char *config_dir, Manager **ret);
+Manager *manager_free(Manager *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Manager *, manager_free);
+
+int manager_load_config(Manager *m);
+int manager_start(Manager *m);
+int manager_run(Manager *m);
+int manager_reload(Manager *m, char **ret_error);
+
+Device *manager_find_device(Manager *m, const char *name);
+void manager_device_changed(Device *d, const DeviceChange *change, void *userdata);
+
+/* manager-dbus.c */
+int manager_bus_setup(Manager *m);
+void manager_bus_emit_on_battery(Manager *m);
+
+/* device-dbus.c */
+int device_bus_register(Manager *m);
+int device_bus_path(const Device *d, char **ret);
+void device_bus_emit_changed(Manager *m, Device *d, const DeviceChange *change);
+void device_bus_emit_added(Manager *m, Device *d);
+void device_bus_emit_removed(Manager *m, Device *d);

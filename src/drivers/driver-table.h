@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The native drivers' descriptors.
+ */
+#pragma once
+
+#include "driver.h"
+
+extern const DriverOps dummy_driver;

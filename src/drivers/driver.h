@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The driver interface: a const descriptor per driver, per-instance state, asynchronous
+ * operations that report through a completion callback.
+ */
+#pragma once
+
+#include <stddef.h>
+
+struct udev_device;
+typedef struct Device Device;
+typedef struct DeviceConfig DeviceConfig;
+
+/* Called exactly once per accepted operation: r = 0 on success, negative errno on failure. */
+typedef void (*DeviceOpDone)(int r, void *userdata);
+
+typedef struct DriverOps {
+        const char *name;               /* ups.conf "driver =" value */
+        const char *version;            /* published as driver.version.internal */
+
+        /* > 0: this driver claims a hot-plugged device. NULL: never hot-plugged. */
+        int (*match_udev)(struct udev_device *d);
+
+        /* Sets up I/O on the device's event loop; the first data arrives later. */
+        int (*start)(Device *d, const DeviceConfig *c, void **ret_state);
+
+        /* Optional; -EOPNOTSUPP when NULL. Returning < 0 means done will not be called. */
+        int (*instcmd)(void *state, const char *cmd, const char *param, DeviceOpDone done, void *userdata);
+        int (*setvar)(void *state, const char *name, const char *value, DeviceOpDone done, void *userdata);
+        int (*killpower)(void *state, DeviceOpDone done, void *userdata);
+
+        /* Releases everything; pending operations are completed with -ECANCELED first. */
+        void (*stop)(void *state);
+} DriverOps;
+
+const DriverOps *driver_find(const char *name);
+const DriverOps *const *driver_table_get(size_t *ret_n);

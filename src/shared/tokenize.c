@@ -124,19 +124,19 @@ static int start_word(NutTokenizer *t, NutTokenState s)
 
 static int end_line(NutTokenizer *t)
 {
-        bool was_error = t->state == NUT_TOK_ERROR;
         int r;
 
         r = end_word(t);
-        t->state = NUT_TOK_START;
-        t->error = NULL;
-        if (r < 0)
+        if (r == -ENOMEM)
                 return r;
-        if (was_error) {
+        /* An error (before, or just now from end_word()) voids the line; t->error stays for the caller. */
+        if (t->state == NUT_TOK_ERROR) {
                 clear_words(t);
+                t->state = NUT_TOK_START;
                 t->line_done = true;
-                return 0;
+                return r;
         }
+        t->state = NUT_TOK_START;
         if (t->n_words == 0 && t->words_alloc == 0) {
                 /* Make sure t->words is a valid empty list. */
                 t->words = calloc(8, sizeof(char *));
@@ -154,6 +154,7 @@ static void next_line(NutTokenizer *t)
 {
         clear_words(t);
         t->line_done = false;
+        t->error = NULL;
         t->line_start = t->line;
 }
 
@@ -206,9 +207,13 @@ static int feed_word(NutTokenizer *t, char c)
                 return add_byte(t, c);
 
         r = end_word(t);
-        t->state = NUT_TOK_START;
-        if (r < 0)
+        if (r < 0) {
+                /* strict limit: the state is NUT_TOK_ERROR now; an LF still ends the line */
+                if (r == -EBADMSG && c == '\n')
+                        end_line(t);
                 return r;
+        }
+        t->state = NUT_TOK_START;
         if (c == '#')
                 t->state = NUT_TOK_COMMENT;
         else if (c == '=' || c == '"')

@@ -200,7 +200,9 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
         g_assert_cmpint(g_subprocess_get_exit_status(f->nutd), ==, 0);
         g_object_unref(f->nutd);
         g_object_unref(f->bus);
-        g_assert_true(g_spawn_command_line_sync(g_strdup_printf("rm -rf %s", f->dir), NULL, NULL, NULL, NULL));
+        g_autofree char *rm = g_strdup_printf("rm -rf %s", f->dir);
+
+        g_assert_true(g_spawn_command_line_sync(rm, NULL, NULL, NULL, NULL));
         g_free(f->dir);
 }
 
@@ -369,6 +371,15 @@ static void on_signal(GDBusConnection *c, const char *sender, const char *path, 
         }
 }
 
+/* s with the first old replaced by new; frees s */
+static char *replace(char *s, const char *old, const char *new)
+{
+        g_auto(GStrv) parts = g_strsplit(s, old, 2);
+
+        g_free(s);
+        return g_strjoinv(new, parts);
+}
+
 static gboolean got_props(gpointer p)
 {
         return ((Signals *) p)->props > 0;
@@ -389,10 +400,9 @@ static void test_dev_edit(Fixture *f, gconstpointer data)
         /* a round trip, so the match rule is in place before the edit */
         g_free(get_prop_string(f, "ups1", "Name"));
 
-        edited = g_strdup(ups1_dev);
-        edited = g_strjoinv("ups.status: OB DISCHRG\n", g_strsplit(edited, "ups.status: OL\n", 2));
-        edited = g_strjoinv("battery.charge: 57\n", g_strsplit(edited, "battery.charge: 100\n", 2));
-        edited = g_strjoinv("", g_strsplit(edited, "input.voltage: 230.0\n", 2));
+        edited = replace(g_strdup(ups1_dev), "ups.status: OL\n", "ups.status: OB DISCHRG\n");
+        edited = replace(edited, "battery.charge: 100\n", "battery.charge: 57\n");
+        edited = replace(edited, "input.voltage: 230.0\n", "");
         t0 = g_get_monotonic_time();
         write_file(f, "ups1.dev", edited, -1);
         g_assert_true(wait_for(got_props, &s, 1000));
@@ -583,10 +593,12 @@ static void check_introspection(Fixture *f, const char *path, const char *iface,
         g_autoptr(GDBusNodeInfo) live = NULL, doc = NULL;
         g_autofree char *xml = NULL, *file = g_build_filename(g_getenv("NUTD_DBUS_DIR"), xml_file, NULL);
         GDBusInterfaceInfo *a, *b;
+        const char *text;
 
         r = call(f, path, "org.freedesktop.DBus.Introspectable", "Introspect", NULL, "(s)", &e);
         g_assert_no_error(e);
-        live = g_dbus_node_info_new_for_xml(g_variant_get_string(g_variant_get_child_value(r, 0), NULL), &e);
+        g_variant_get(r, "(&s)", &text);
+        live = g_dbus_node_info_new_for_xml(text, &e);
         g_assert_no_error(e);
         g_assert_true(g_file_get_contents(file, &xml, NULL, &e));
         doc = g_dbus_node_info_new_for_xml(xml, &e);
@@ -605,43 +617,44 @@ static void test_introspection(Fixture *f, gconstpointer data)
         check_introspection(f, "/org/nutd/Power1", "org.nutd.Power1.Manager", "org.nutd.Power1.Manager.xml");
 }
 
+/* Runs a shell command as user nobody; returns whether it exited 0. */
+static gboolean run_as_nobody(const char *cmd, char **out, char **err)
+{
+        g_autofree char *full = g_strconcat("setpriv --reuid=65534 --regid=65534 --clear-groups ", cmd, NULL);
+        int status;
+
+        g_assert_true(g_spawn_command_line_sync(full, out, err, &status, NULL));
+        return g_spawn_check_wait_status(status, NULL);
+}
+
 /* The bus policy: anyone may read; writing is for root (polkit comes with the admin issue). */
 static void test_policy(Fixture *f, gconstpointer data)
 {
-        g_autofree char *out = NULL, *err = NULL;
-        int status;
-        const char *nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+        const char *path = " /org/nutd/Power1/device/ups1 " DEV_IFACE;
+        g_autofree char *cmd = NULL;
+        char *out = NULL, *err = NULL;
 
-        g_assert_true(g_spawn_command_line_sync(
-                g_strconcat(nobody, "busctl --system get-property " BUS_NAME
-                                    " /org/nutd/Power1/device/ups1 " DEV_IFACE " Model", NULL),
-                &out, &err, &status, NULL));
+        cmd = g_strconcat("busctl --system get-property " BUS_NAME, path, " Model", NULL);
+        g_assert_true(run_as_nobody(cmd, &out, &err));
         g_assert_cmpstr(out, ==, "s \"Dummy 1500\"\n");
-        g_assert_true(g_spawn_check_wait_status(status, NULL));
-        g_free(out), g_free(err);
+        g_free(out), g_free(err), g_free(cmd);
 
-        g_assert_true(g_spawn_command_line_sync(
-                g_strconcat(nobody, "busctl --system call " BUS_NAME " /org/nutd/Power1/device/ups1 " DEV_IFACE
-                                    " GetVariable s ups.load", NULL),
-                &out, &err, &status, NULL));
+        cmd = g_strconcat("busctl --system call " BUS_NAME, path, " GetVariable s ups.load", NULL);
+        g_assert_true(run_as_nobody(cmd, &out, &err));
         g_assert_cmpstr(out, ==, "s \"15\"\n");
-        g_free(out), g_free(err);
+        g_free(out), g_free(err), g_free(cmd);
 
-        g_assert_true(g_spawn_command_line_sync(
-                g_strconcat(nobody, "busctl --system call " BUS_NAME " /org/nutd/Power1/device/ups1 " DEV_IFACE
-                                    " SetVariable ss ups.load 1", NULL),
-                &out, &err, &status, NULL));
-        g_assert_false(g_spawn_check_wait_status(status, NULL));
+        cmd = g_strconcat("busctl --system call " BUS_NAME, path, " SetVariable ss ups.load 1", NULL);
+        g_assert_false(run_as_nobody(cmd, &out, &err));
         g_assert_nonnull(strstr(err, "ccess denied"));
-        g_free(out), g_free(err);
+        g_free(out), g_free(err), g_free(cmd);
+        cmd = NULL;
 
         /* nobody cannot own the name */
-        g_assert_true(g_spawn_command_line_sync(
-                g_strconcat(nobody, "/usr/bin/python3 -c \"import dbus; "
-                                    "print(dbus.SystemBus().request_name('" BUS_NAME "'))\"", NULL),
-                &out, &err, &status, NULL));
-        g_assert_false(g_spawn_check_wait_status(status, NULL));
+        g_assert_false(run_as_nobody("/usr/bin/python3 -c \"import dbus; "
+                                     "print(dbus.SystemBus().request_name('" BUS_NAME "'))\"", &out, &err));
         g_assert_nonnull(strstr(err, "AccessDenied"));
+        g_free(out), g_free(err);
 }
 
 int main(int argc, char *argv[])

@@ -212,8 +212,9 @@ static int status_set_alarm_token(Device *d, bool on)
         if (on == strv_contains(t, "ALARM"))
                 return 0;
         if (on) {
-                s = strv_join(t, " ");
-                if (!s || asprintf(&s, "ALARM%s%s", t[0] ? " " : "", (char *) TAKE_PTR(s)) < 0)
+                _cleanup_free_ char *rest = strv_join(t, " ");
+
+                if (!rest || asprintf(&s, "ALARM%s%s", t[0] ? " " : "", rest) < 0)
                         return -ENOMEM;
         } else {
                 STRV_FOREACH(p, t) {
@@ -302,14 +303,14 @@ static int strv_sanitized(char **l, char ***ret)
 static int device_update_summary(Device *d, DeviceField *ret)
 {
         DeviceSummary *s = &d->summary;
-        _cleanup_strv_free_ char **status = NULL, **alarms = NULL, **commands = NULL;
+        _cleanup_strv_free_ char **tokens = NULL, **status = NULL, **alarms = NULL, **commands = NULL;
         const char *alarm = device_get_var(d, "ups.alarm");
         DeviceField f = 0;
         double x;
         int r;
 
-        status = strv_split_ws(strempty(device_get_var(d, "ups.status")));
-        if (!status)
+        tokens = strv_split_ws(strempty(device_get_var(d, "ups.status")));
+        if (!tokens)
                 return -ENOMEM;
         if (d->alarm_list)
                 r = strv_sanitized(d->alarm_list, &alarms);
@@ -317,7 +318,7 @@ static int device_update_summary(Device *d, DeviceField *ret)
                 r = strv_sanitized(isempty(alarm) ? NULL : (char *[]) { (char *) alarm, NULL }, &alarms);
         if (r < 0)
                 return r;
-        r = strv_sanitized(status, &status);
+        r = strv_sanitized(tokens, &status);
         if (r < 0 || (r = strv_sanitized(d->commands, &commands)) < 0)
                 return r;
 

@@ -61,8 +61,9 @@ static size_t strip_annotation(const char *v, size_t n)
                         continue;
                 while (j < n && (v[j] == ' ' || v[j] == '\t'))
                         j++;
-                if (j < n && v[j] == '#' &&
-                    (strncmp(v + j, "#BAD", 4) == 0 || strncmp(v + j, "#COMMENT", 8) == 0))
+                /* v is not NUL-terminated: compare only within n */
+                if ((n - j >= 4 && memcmp(v + j, "#BAD", 4) == 0) ||
+                    (n - j >= 8 && memcmp(v + j, "#COMMENT", 8) == 0))
                         return i;
                 i = j - 1;
         }

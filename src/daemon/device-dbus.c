@@ -216,46 +216,38 @@ static int pending_call_new(sd_bus_message *msg, const char *subject, PendingCal
         return 0;
 }
 
-static int method_set_variable(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+/* SetVariable(ss) and InstantCommand(ss): the reply waits for the driver. */
+static int method_device_operation(sd_bus_message *msg, Device *d, bool command, sd_bus_error *error)
 {
-        Device *d = userdata;
-        const char *name, *value;
+        const char *subject, *arg;
         PendingCall *p;
         int r;
 
-        r = sd_bus_message_read(msg, "ss", &name, &value);
+        r = sd_bus_message_read(msg, "ss", &subject, &arg);
         if (r < 0)
                 return r;
-        r = pending_call_new(msg, name, &p);
+        r = pending_call_new(msg, subject, &p);
         if (r < 0)
                 return r;
-        r = device_setvar(d, name, value, on_operation_done, p);
+        if (command)
+                r = device_instcmd(d, subject, isempty(arg) ? NULL : arg, on_operation_done, p);
+        else
+                r = device_setvar(d, subject, arg, on_operation_done, p);
         if (r < 0) {
                 pending_call_free(p);
-                return bus_error_set_from_errno(error, r, name);
+                return bus_error_set_from_errno(error, r, subject);
         }
         return 1;
 }
 
+static int method_set_variable(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+        return method_device_operation(msg, userdata, false, error);
+}
+
 static int method_instant_command(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-        Device *d = userdata;
-        const char *cmd, *param;
-        PendingCall *p;
-        int r;
-
-        r = sd_bus_message_read(msg, "ss", &cmd, &param);
-        if (r < 0)
-                return r;
-        r = pending_call_new(msg, cmd, &p);
-        if (r < 0)
-                return r;
-        r = device_instcmd(d, cmd, isempty(param) ? NULL : param, on_operation_done, p);
-        if (r < 0) {
-                pending_call_free(p);
-                return bus_error_set_from_errno(error, r, cmd);
-        }
-        return 1;
+        return method_device_operation(msg, userdata, true, error);
 }
 
 #define P(name, sig, field) \

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "device-vars.h"
+#include "sorted.h"
 #include "strv.h"
 
 static DeviceVar *device_var_free(DeviceVar *v)
@@ -29,26 +30,9 @@ void var_store_done(VarStore *s)
         *s = (VarStore) {};
 }
 
-/* Index of name, or of where it would be inserted (then *found is false). */
 static size_t var_store_find(const VarStore *s, const char *name, bool *found)
 {
-        size_t lo = 0, hi = s->n_vars;
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int c = strcasecmp(name, s->vars[mid]->name);
-
-                if (c == 0) {
-                        *found = true;
-                        return mid;
-                }
-                if (c < 0)
-                        hi = mid;
-                else
-                        lo = mid + 1;
-        }
-        *found = false;
-        return lo;
+        return sorted_find((void *const *) s->vars, s->n_vars, offsetof(DeviceVar, name), name, found);
 }
 
 DeviceVar *var_store_get(const VarStore *s, const char *name)

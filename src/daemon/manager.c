@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "manager.h"
+#include "sorted.h"
 #include "strv.h"
 
 static const DeviceHooks manager_device_hooks = {
@@ -62,23 +63,7 @@ Manager *manager_free(Manager *m)
 
 static size_t manager_device_index(Manager *m, const char *name, bool *found)
 {
-        size_t lo = 0, hi = m->n_devices;
-
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                int c = strcasecmp(name, m->devices[mid]->name);
-
-                if (c == 0) {
-                        *found = true;
-                        return mid;
-                }
-                if (c < 0)
-                        hi = mid;
-                else
-                        lo = mid + 1;
-        }
-        *found = false;
-        return lo;
+        return sorted_find((void *const *) m->devices, m->n_devices, offsetof(Device, name), name, found);
 }
 
 /* Devices are found by name case-insensitively, as upsd does. */

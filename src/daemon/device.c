@@ -312,6 +312,16 @@ static int device_update_summary(Device *d, DeviceField *ret)
         tokens = strv_split_ws(strempty(device_get_var(d, "ups.status")));
         if (!tokens)
                 return -ENOMEM;
+        if (d->fsd) {
+                char **t = realloc(tokens, (strv_length(tokens) + 2) * sizeof(char *));
+
+                if (!t)
+                        return -ENOMEM;
+                tokens = t;
+                memmove(tokens + 1, tokens, (strv_length(tokens) + 1) * sizeof(char *));
+                if (!(tokens[0] = strdup("FSD")))
+                        return -ENOMEM;
+        }
         if (d->alarm_list)
                 r = strv_sanitized(d->alarm_list, &alarms);
         else
@@ -439,6 +449,17 @@ void device_set_connection(Device *d, DeviceConnection c)
         log_debug("%s: connection %s -> %s", d->name, device_connection_to_string(d->connection),
                   device_connection_to_string(c));
         d->connection = c;
+        (void) device_publish(d);
+}
+
+/**
+ * device_set_fsd() - latch forced shutdown: published at once, cleared only when the device goes
+ */
+void device_set_fsd(Device *d)
+{
+        if (d->fsd)
+                return;
+        d->fsd = true;
         (void) device_publish(d);
 }
 

@@ -79,6 +79,7 @@ struct Device {
         char **commands;        /* sorted */
         char **alarm_list;      /* from device_add_alarm(); ups.alarm is their join */
         DeviceConnection connection;
+        bool fsd;               /* forced shutdown latched (NUT FSD): "FSD" leads ups.status for clients */
         bool dirty;             /* something besides variables changed since the last commit */
 
         uint64_t stale_usec;    /* 0: never stale */
@@ -115,6 +116,7 @@ bool device_has_command(Device *d, const char *cmd);
 int device_add_alarm(Device *d, const char *text);
 int device_clear_alarms(Device *d);
 void device_set_connection(Device *d, DeviceConnection c);
+void device_set_fsd(Device *d);
 int device_set_stale_timeout(Device *d, uint64_t usec);
 int device_commit(Device *d);
 

@@ -39,6 +39,8 @@ static void manager_drop_device(Manager *m, size_t i)
         Device *d = m->devices[i];
 
         device_bus_emit_removed(m, d);          /* while the object can still be found */
+        if (m->nut)
+                nut_server_device_removed(m->nut, d);
         memmove(m->devices + i, m->devices + i + 1, (m->n_devices - i - 1) * sizeof(Device *));
         m->n_devices--;
         device_set_hooks(d, NULL, NULL);
@@ -53,6 +55,9 @@ Manager *manager_free(Manager *m)
         while (m->n_devices > 0)
                 manager_drop_device(m, m->n_devices - 1);
         free(m->devices);
+        nut_server_free(m->nut);
+        nut_users_free(m->users);
+        upsd_config_done(&m->upsd);
         ups_config_free(m->ups);
         sd_bus_flush_close_unref(m->bus);
         sd_event_unref(m->event);
@@ -194,34 +199,64 @@ static void manager_apply_config(Manager *m, UpsConfig *old)
         manager_update_status(m);
 }
 
-/* Reads nutd.conf and ups.conf into new structures; on failure nothing changes. */
-static int manager_read_config(Manager *m, NutdConfig *ret_nutd, UpsConfig **ret_ups, char **ret_error)
+typedef struct ConfigSet {
+        NutdConfig nutd;
+        UpsConfig *ups;
+        UpsdConfig upsd;
+        NutUsers *users;
+} ConfigSet;
+
+static void config_set_done(ConfigSet *c)
 {
-        _cleanup_free_ char *path = NULL;
-        NutdConfig n;
+        ups_config_free(c->ups);
+        upsd_config_done(&c->upsd);
+        nut_users_free(c->users);
+}
+
+static void log_warnings(char **warnings)
+{
+        STRV_FOREACH(w, warnings)
+                log_warning("%s", *w);
+}
+
+/* Reads every configuration file into c; on failure *ret_error says which line of which file. */
+static int manager_read_config(Manager *m, ConfigSet *c, char **ret_error)
+{
+        _cleanup_free_ char *nutd = NULL, *upsd = NULL, *users = NULL;
         int r;
 
-        nutd_config_init(&n);
-        if (asprintf(&path, "%s/nutd.conf", m->config_dir) < 0)
+        *c = (ConfigSet) {};
+        nutd_config_init(&c->nutd);
+        upsd_config_init(&c->upsd);
+        if (asprintf(&nutd, "%s/nutd.conf", m->config_dir) < 0 ||
+            asprintf(&upsd, "%s/upsd.conf", m->config_dir) < 0 ||
+            asprintf(&users, "%s/upsd.users", m->config_dir) < 0)
                 return -ENOMEM;
-        r = nutd_config_load(&n, path, ret_error);
-        if (r < 0)
+        if ((r = nutd_config_load(&c->nutd, nutd, ret_error)) < 0 ||
+            (r = ups_config_load(m->config_dir, &c->ups, ret_error)) < 0 ||
+            (r = upsd_config_load(&c->upsd, upsd, ret_error)) < 0 ||
+            (r = nut_users_load(users, &c->users, ret_error)) < 0) {
+                config_set_done(c);
                 return r;
-        r = ups_config_load(m->config_dir, ret_ups, ret_error);
-        if (r < 0)
-                return r;
-        *ret_nutd = n;
+        }
+        log_warnings(c->upsd.warnings);
+        log_warnings(c->users->warnings);
         return 0;
 }
 
 int manager_load_config(Manager *m)
 {
         _cleanup_free_ char *error = NULL;
+        ConfigSet c;
         int r;
 
-        r = manager_read_config(m, &m->nutd, &m->ups, &error);
+        r = manager_read_config(m, &c, &error);
         if (r < 0)
                 return log_error_errno(r, "%s", error ?: "Cannot read the configuration: %m");
+        m->nutd = c.nutd;
+        m->ups = c.ups;
+        m->upsd = c.upsd;
+        m->users = c.users;
         return 0;
 }
 
@@ -231,24 +266,36 @@ int manager_load_config(Manager *m)
 int manager_reload(Manager *m, char **ret_error)
 {
         _cleanup_(ups_config_freep) UpsConfig *old = NULL;
-        UpsConfig *ups = NULL;
-        NutdConfig n;
+        ConfigSet c;
         int r;
 
         (void) sd_notify(false, "RELOADING=1");
-        r = manager_read_config(m, &n, &ups, ret_error);
+        r = manager_read_config(m, &c, ret_error);
+        if (r >= 0 && m->nut)
+                r = nut_server_set_tls(m->nut, &c.upsd, ret_error);
         if (r < 0) {
                 log_error_errno(r, "Reload failed, keeping the running configuration: %s",
                                 *ret_error ?: strerror(-r));
+                if (r != -ENOMEM && !*ret_error)
+                        (void) asprintf(ret_error, "%s", strerror(-r));
+                config_set_done(&c);
                 (void) sd_notify(false, "READY=1");
                 return r;
         }
-        if (n.dbus != m->nutd.dbus)
+        if (c.nutd.dbus != m->nutd.dbus)
                 log_warning("DBUS changed in nutd.conf: takes effect at the next start");
-        n.dbus = m->nutd.dbus;
-        m->nutd = n;
+        c.nutd.dbus = m->nutd.dbus;
+        m->nutd = c.nutd;
+        upsd_config_done(&m->upsd);
+        m->upsd = c.upsd;
+        if (m->nut)
+                nut_server_configure(m->nut, &m->upsd, TAKE_PTR(c.users), m->nutd.idle_timeout_usec);
+        else {
+                nut_users_free(m->users);
+                m->users = TAKE_PTR(c.users);
+        }
         old = m->ups;
-        m->ups = ups;
+        m->ups = c.ups;
         manager_apply_config(m, old);
         log_info("Configuration reloaded: %zu devices", m->n_devices);
         (void) sd_notify(false, "READY=1");
@@ -270,6 +317,43 @@ static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
         log_info("Received SIG%s, stopping.", sigabbrev_np(si->ssi_signo) ?: "?");
         (void) sd_notify(false, "STOPPING=1");
         return sd_event_exit(m->event, 0);
+}
+
+static Device *nut_find_device_hook(void *userdata, const char *name)
+{
+        return manager_find_device(userdata, name);
+}
+
+static Device *const *nut_list_devices_hook(void *userdata, size_t *ret_n)
+{
+        Manager *m = userdata;
+
+        *ret_n = m->n_devices;
+        return m->devices;
+}
+
+static const NutServerHooks manager_nut_hooks = {
+        .find_device = nut_find_device_hook,
+        .list_devices = nut_list_devices_hook,
+};
+
+/* The NUT server: bad TLS settings stop the start (as upsd), a port in use does not. */
+static int manager_start_nut_server(Manager *m)
+{
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = nut_server_new(m->event, &manager_nut_hooks, m, &m->nut);
+        if (r < 0)
+                return log_error_errno(r, "Cannot create the NUT server: %m");
+        nut_server_configure(m->nut, &m->upsd, TAKE_PTR(m->users), m->nutd.idle_timeout_usec);
+        r = nut_server_set_tls(m->nut, &m->upsd, &error);
+        if (r < 0)
+                return log_error_errno(r, "STARTTLS: %s", error ?: strerror(-r));
+        r = nut_server_listen(m->nut, &m->upsd);
+        if (r < 0)
+                log_error_errno(r, "The NUT server has no listener; NUT clients cannot connect: %m");
+        return 0;
 }
 
 /**
@@ -299,6 +383,9 @@ int manager_start(Manager *m)
                 if (r < 0)
                         return r;
         }
+        r = manager_start_nut_server(m);
+        if (r < 0)
+                return r;
         manager_apply_config(m, NULL);
         log_info("nutd %s running: %zu devices from %s", PACKAGE_VERSION, m->n_devices, m->config_dir);
         (void) sd_notify(false, "READY=1");

@@ -10,6 +10,9 @@
 
 #include "config.h"
 #include "device.h"
+#include "server.h"
+#include "upsd-conf.h"
+#include "users.h"
 
 #define NUTD_BUS_NAME "org.nutd.Power1"
 #define NUTD_OBJECT_PATH "/org/nutd/Power1"
@@ -21,6 +24,9 @@ typedef struct Manager {
         char *config_dir;
         NutdConfig nutd;
         UpsConfig *ups;
+        UpsdConfig upsd;
+        NutUsers *users;                /* until handed to the NUT server */
+        NutServer *nut;
 
         Device **devices;       /* sorted by strcasecmp(name) */
         size_t n_devices;

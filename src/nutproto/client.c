@@ -34,6 +34,11 @@ int nut_client_new(NutServer *s, int fd, NutClient **ret)
         c->fd = fd;
         nut_tokenizer_init(&c->tok, 32, 512, false);
         c->tok.ascii_only = true;
+        c->next = s->clients;
+        if (s->clients)
+                s->clients->prev = c;
+        s->clients = c;
+        s->n_clients++;
         *ret = c;
         return 0;
 }
@@ -333,6 +338,31 @@ static int client_update_events(NutClient *c)
         if (!c->io)
                 return sd_event_add_io(c->server->event, &c->io, c->fd, ev, on_client_io, c);
         return sd_event_source_set_io_events(c->io, ev);
+}
+
+/**
+ * nut_client_feed() - run the requests in data as if they had been read from the connection
+ *
+ * The replies are dropped as they are produced. For tests and fuzzing: the connection needs
+ * no socket.
+ */
+void nut_client_feed(NutClient *c, const char *data, size_t n)
+{
+        while (n > 0 && !c->closing && !c->starttls) {
+                size_t k = sizeof(c->in) - c->in_len;
+
+                if (k > n)
+                        k = n;
+                memcpy(c->in + c->in_len, data, k);
+                c->in_len += k;
+                data += k;
+                n -= k;
+                while (c->in_pos < c->in_len && !c->closing && !c->starttls && !c->out_failed) {
+                        client_process_input(c);
+                        c->out_len = c->out_sent = 0;
+                }
+                c->in_pos = c->in_len = 0;
+        }
 }
 
 /* Puts the connection on the event loop. */

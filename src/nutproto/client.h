@@ -46,6 +46,7 @@ struct NutClient {
 
 int nut_client_new(NutServer *s, int fd, NutClient **ret);
 int nut_client_attach(NutClient *c);
+void nut_client_feed(NutClient *c, const char *data, size_t n);
 NutClient *nut_client_free(NutClient *c);
 
 void nut_client_send(NutClient *c, const char *s, size_t n);

@@ -98,11 +98,6 @@ static void server_accept_one(NutServer *s, int fd, const struct sockaddr_storag
                 return;
         }
         client_address(sa, c->address, sizeof(c->address));
-        c->next = s->clients;
-        if (s->clients)
-                s->clients->prev = c;
-        s->clients = c;
-        s->n_clients++;
         if (nut_client_attach(c) < 0)
                 nut_client_free(c);
         else

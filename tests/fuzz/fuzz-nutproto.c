@@ -6,6 +6,7 @@
  */
 #include "client.h"
 #include "fuzz.h"
+#include "log.h"
 #include "users.h"
 
 static Device *device;
@@ -85,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *error = NULL;
         UpsdConfig conf;
 
+        log_set_max_level(LOG_ERR);
         fuzz_assert(sd_event_new(&e) >= 0);
         make_device(e);
         fuzz_assert(nut_server_new(e, &hooks, NULL, &s) == 0);

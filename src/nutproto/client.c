@@ -304,6 +304,10 @@ static int client_run(NutClient *c, uint32_t revents)
                 if (c->in_pos < c->in_len)
                         return client_run(c, 0);
         }
+        /* TLS may hold decrypted requests the socket will not signal again: read them now */
+        if (c->tls && nut_tls_pending(c->tls) > 0 && c->in_pos == c->in_len &&
+            c->out_len - c->out_sent < NUT_CLIENT_OUT_HIGH && !c->closing)
+                return client_run(c, 0);
         return 0;
 }
 
@@ -334,6 +338,8 @@ static int client_update_events(NutClient *c)
                         ev |= EPOLLOUT;
                 if (!c->closing && c->out_len - c->out_sent < NUT_CLIENT_OUT_HIGH && c->in_pos == c->in_len)
                         ev |= EPOLLIN;
+                if (c->tls && nut_tls_want_write(c->tls))
+                        ev |= EPOLLOUT;         /* a TLS read can need a write first */
         }
         if (!c->io)
                 return sd_event_add_io(c->server->event, &c->io, c->fd, ev, on_client_io, c);

@@ -25,9 +25,11 @@
  *      EPOLLOUT when nut_tls_want_write(). A silent peer stalls a non-blocking handshake forever, so the
  *      server bounds it with its own timer. On any other error close the socket: the peer is inside a
  *      TLS handshake and cannot read a plaintext ERR line, and NUT clients disconnect on failure anyway.
- *   5. From then on all I/O goes through nut_tls_read()/nut_tls_write(). After a read, keep reading while
- *      nut_tls_pending() > 0: those bytes are already decrypted in memory and poll() will not report
- *      them. Any -EAGAIN (read or write) may need EPOLLOUT, as TLS 1.3 can write while reading.
+ *   5. From then on all I/O goes through nut_tls_read()/nut_tls_write(). A record holds up to 16 KB, so
+ *      one read into a smaller buffer can leave decrypted bytes in the session that poll() will never
+ *      report: never go back to the event loop waiting for EPOLLIN while nut_tls_pending() > 0 and input
+ *      is wanted; read again (or arm a defer source) instead. Any -EAGAIN, even from a read, may need
+ *      EPOLLOUT when nut_tls_want_write(), as TLS 1.3 can write while reading.
  *   6. Writes: keep the output buffer. After a short write or -EAGAIN, the next nut_tls_write() must
  *      start at the first unsent byte, with at least as many bytes as before (what a caller that
  *      advances its buffer by the return value does anyway). The buffer may move or grow.

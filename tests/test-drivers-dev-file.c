@@ -29,6 +29,7 @@ typedef struct Expect {
 #define TIMER(l, u) { l, DEV_ENTRY_TIMER, NULL, NULL, u }
 #define ALARM(l, v) { l, DEV_ENTRY_ALARM, NULL, v, 0 }
 #define BAD(l) { l, DEV_ENTRY_BAD, NULL, NULL, 0 }
+#define CMD(l, n) { l, DEV_ENTRY_CMD, n, NULL, 0 }
 
 typedef struct DevCase {
         const char *path;
@@ -102,6 +103,11 @@ static const DevCase dev_cases[] = {
         { "/drivers/dummy/dev-file/alarm/bare", "ALARM\n", 0, { ALARM(1, NULL) } },
         { "/drivers/dummy/dev-file/alarm/bare-blanks", "ALARM  \r\n", 0, { ALARM(1, NULL) } },
         { "/drivers/dummy/dev-file/alarm/not-a-word", "ALARMS x\n", 0, { BAD(1) } },
+        { "/drivers/dummy/dev-file/cmd/name", "CMD test.battery.start.quick \r\n", 0,
+          { CMD(1, "test.battery.start.quick") } },
+        { "/drivers/dummy/dev-file/cmd/bare", "CMD\n", 0, { BAD(1) } },
+        { "/drivers/dummy/dev-file/cmd/two-words", "CMD load.off now\n", 0, { BAD(1) } },
+        { "/drivers/dummy/dev-file/cmd/var-not-cmd", "CMD: x\n", 0, { VAR(1, "CMD", "x") } },
         /* lines that are none of these */
         { "/drivers/dummy/dev-file/bad/no-colon", "a.b: x\nhello world\n", 0, { VAR(1, "a.b", "x"), BAD(2) } },
         { "/drivers/dummy/dev-file/bad/no-blank", "a.b:x\n", 0, { BAD(1) } },
@@ -136,6 +142,9 @@ static void check_entries(const DevFile *f, const Expect *expect)
                         break;
                 case DEV_ENTRY_ALARM:
                         g_assert_cmpstr(e->value, ==, x->value);
+                        break;
+                case DEV_ENTRY_CMD:
+                        g_assert_cmpstr(e->name, ==, x->name);
                         break;
                 case DEV_ENTRY_BAD:
                         n_bad++;

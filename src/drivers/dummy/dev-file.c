@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Parser of dummy-ups definition files. Unlike NUT's, it keeps values verbatim: a variable
+ * Parser of dummy-ups definition files (NUT's directives TIMER and ALARM, and nutd's CMD, which
+ * gives the simulated device an instant command). Unlike NUT's, it keeps values verbatim: a variable
  * line is split at its first ':' and everything after one separating blank is the value
  * (quotes, '#', '=', backslashes, runs of spaces, 8-bit bytes). Only a trailing annotation
  * of the device-report collection (blank + "#BAD…" or "#COMMENT…") is cut off. Lines that
@@ -106,6 +107,22 @@ static int parse_alarm(DevFile *f, unsigned line, const char *p, size_t n)
         return add_entry(f, (DevEntry) { .type = DEV_ENTRY_ALARM, .line = line, .value = v });
 }
 
+static int parse_cmd(DevFile *f, unsigned line, const char *p, size_t n)
+{
+        _cleanup_free_ char *name = NULL;
+
+        while (n > 0 && (*p == ' ' || *p == '\t'))
+                p++, n--;
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                n--;
+        name = strndup(p, n);
+        if (!name)
+                return -ENOMEM;
+        if (!var_name_is_valid(name))
+                return add_bad(f, line, "CMD needs an instant command name");
+        return add_entry(f, (DevEntry) { .type = DEV_ENTRY_CMD, .line = line, .name = TAKE_PTR(name) });
+}
+
 static int parse_var(DevFile *f, unsigned line, const char *p, size_t n)
 {
         const char *colon = memchr(p, ':', n);
@@ -149,6 +166,8 @@ static int parse_line(DevFile *f, unsigned line, const char *p, size_t n)
                 return 0;
         if (word_is(p, n, "TIMER"))
                 return parse_timer(f, line, p + 5, n - 5);
+        if (word_is(p, n, "CMD"))
+                return parse_cmd(f, line, p + 3, n - 3);
         if (word_is(p, n, "ALARM")) {
                 p += 5, n -= 5;
                 while (n > 0 && (*p == ' ' || *p == '\t'))

@@ -16,6 +16,7 @@ typedef enum DevEntryType {
         DEV_ENTRY_VAR,          /* name: value */
         DEV_ENTRY_TIMER,        /* TIMER seconds */
         DEV_ENTRY_ALARM,        /* ALARM [text]; value NULL clears */
+        DEV_ENTRY_CMD,          /* CMD name: the device offers this instant command (nutd's own) */
         DEV_ENTRY_BAD,          /* a line that is none of these; error says why */
 } DevEntryType;
 

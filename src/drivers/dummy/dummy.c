@@ -4,7 +4,7 @@
  * inotify, so an edit shows at once. Modes, as NUT picks them: "dummy-once" (a .dev file,
  * or mode=dummy-once) applies the file to the end and waits for it to change; "dummy-loop"
  * (anything else, or mode=dummy-loop) starts over one second after the end. TIMER pauses,
- * ALARM sets or clears alarms.
+ * ALARM sets or clears alarms, CMD name (nutd's own) offers an instant command.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -73,6 +73,8 @@ static int dummy_apply_entry(Dummy *x, const DevEntry *e)
                 return dummy_set_var(x, e->name, e->value);
         case DEV_ENTRY_ALARM:
                 return e->value ? device_add_alarm(x->device, e->value) : device_clear_alarms(x->device);
+        case DEV_ENTRY_CMD:
+                return device_add_command(x->device, e->name);
         default:
                 return 0;
         }
@@ -95,6 +97,18 @@ static int dummy_remove_absent(Dummy *x)
         }
         STRV_FOREACH(n, gone)
                 (void) device_remove_var(x->device, *n);
+
+        gone = strv_free(gone);
+        STRV_FOREACH(c, x->device->commands) {
+                bool found = false;
+
+                for (size_t j = 0; !found && j < x->file->n_entries; j++)
+                        found = x->file->entries[j].type == DEV_ENTRY_CMD && strcaseeq(x->file->entries[j].name, *c);
+                if (!found && strv_extend(&gone, *c) < 0)
+                        return -ENOMEM;
+        }
+        STRV_FOREACH(c, gone)
+                (void) device_remove_command(x->device, *c);
         return 0;
 }
 
@@ -299,6 +313,16 @@ static int dummy_setvar(void *state, const char *name, const char *value, Device
         return 0;
 }
 
+/* Instant commands (from CMD lines) do nothing to a simulated device but say they ran. */
+static int dummy_instcmd(void *state, const char *cmd, const char *param, DeviceOpDone done, void *userdata)
+{
+        Dummy *x = state;
+
+        log_info("%s: instant command %s%s%s", x->device->name, cmd, param ? " " : "", strempty(param));
+        done(0, userdata);
+        return 0;
+}
+
 static void dummy_stop(void *state)
 {
         dummy_free(state);
@@ -309,5 +333,6 @@ const DriverOps dummy_driver = {
         .version = "0.1",
         .start = dummy_start,
         .setvar = dummy_setvar,
+        .instcmd = dummy_instcmd,
         .stop = dummy_stop,
 };

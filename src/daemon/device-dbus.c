@@ -4,6 +4,8 @@
  * found by name, properties read from the device summary by offset, and the signals that
  * carry a commit (one PropertiesChanged, one VariablesChanged).
  */
+#include <fnmatch.h>
+
 #include "bus-error.h"
 #include "log.h"
 #include "manager.h"
@@ -216,9 +218,34 @@ static int pending_call_new(sd_bus_message *msg, const char *subject, PendingCal
         return 0;
 }
 
-/* SetVariable(ss) and InstantCommand(ss): the reply waits for the driver. */
+/* Commands that cut the power to the load need their own, stricter, polkit action. */
+static bool command_cuts_power(const char *cmd)
+{
+        static const char *const patterns[] = {
+                "load.off*", "shutdown.*", "outlet.*.load.off", "outlet.*.shutdown.*", "driver.killpower",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(patterns); i++)
+                if (fnmatch(patterns[i], cmd, FNM_CASEFOLD) == 0)
+                        return true;
+        return false;
+}
+
+static const char *operation_action(bool command, const char *subject)
+{
+        if (!command)
+                return "org.nutd.power1.set-variable";
+        return command_cuts_power(subject) ? "org.nutd.power1.instant-command-power"
+                                            : "org.nutd.power1.instant-command";
+}
+
+/*
+ * SetVariable(ss) and InstantCommand(ss): authorized by polkit (this handler then runs a
+ * second time, see polkit.c), and the reply waits for the driver.
+ */
 static int method_device_operation(sd_bus_message *msg, Device *d, bool command, sd_bus_error *error)
 {
+        Manager *m = d->bus_data;
         const char *subject, *arg;
         PendingCall *p;
         int r;
@@ -226,6 +253,14 @@ static int method_device_operation(sd_bus_message *msg, Device *d, bool command,
         r = sd_bus_message_read(msg, "ss", &subject, &arg);
         if (r < 0)
                 return r;
+        const char *details[] = { "device", d->name, command ? "command" : "variable", subject,
+                                  command ? "parameter" : "value", arg, NULL };
+
+        r = polkit_verify_async(&m->polkit, msg, operation_action(command, subject), (char **) details, error);
+        if (r <= 0)
+                return r < 0 ? r : 1;
+        log_info("%s: %s %s%s%s by %s", d->name, command ? "InstantCommand" : "SetVariable", subject,
+                 isempty(arg) ? "" : " ", arg, strempty(sd_bus_message_get_sender(msg)));
         r = pending_call_new(msg, subject, &p);
         if (r < 0)
                 return r;
@@ -275,9 +310,9 @@ static const sd_bus_vtable device_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("GetVariable", SD_BUS_ARGS("s", name), SD_BUS_RESULT("s", value),
                                 method_get_variable, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("SetVariable", SD_BUS_ARGS("s", name, "s", value), SD_BUS_NO_RESULT,
-                                method_set_variable, 0),
+                                method_set_variable, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("InstantCommand", SD_BUS_ARGS("s", command, "s", parameter), SD_BUS_NO_RESULT,
-                                method_instant_command, 0),
+                                method_instant_command, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("DescribeVariable", SD_BUS_ARGS("s", name),
                                 SD_BUS_RESULT("s", type, "b", writable, "u", max_length, "as", enum_values,
                                               "a(xx)", ranges, "s", description),
@@ -366,10 +401,12 @@ void device_bus_emit_changed(Manager *m, Device *d, const DeviceChange *c)
                 log_warning_errno(r, "%s: cannot send PropertiesChanged, ignoring: %m", d->name);
 }
 
-void device_bus_emit_added(Manager *m, Device *d)
+/* The device's object appears: handlers find the manager through d->bus_data. */
+void device_bus_attach(Manager *m, Device *d)
 {
         _cleanup_free_ char *path = NULL;
 
+        d->bus_data = m;
         if (m->bus && device_bus_path(d, &path) >= 0)
                 (void) sd_bus_emit_object_added(m->bus, path);
 }

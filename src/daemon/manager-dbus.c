@@ -19,6 +19,9 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         Manager *m = userdata;
         int r;
 
+        r = polkit_verify_async(&m->polkit, msg, "org.nutd.power1.manage", NULL, error);
+        if (r <= 0)
+                return r < 0 ? r : 1;
         r = manager_reload(m, &problem);
         if (r < 0)
                 return sd_bus_error_setf(error, NUTD_ERROR_PREFIX "CommandFailed", "%s",
@@ -30,7 +33,7 @@ static const sd_bus_vtable manager_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Version", "s", property_get_version, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_PROPERTY("OnBattery", "b", NULL, offsetof(Manager, on_battery), SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
-        SD_BUS_METHOD("Reload", "", "", method_reload, 0),
+        SD_BUS_METHOD("Reload", "", "", method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 

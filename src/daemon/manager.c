@@ -59,6 +59,7 @@ Manager *manager_free(Manager *m)
         nut_users_free(m->users);
         upsd_config_done(&m->upsd);
         ups_config_free(m->ups);
+        polkit_registry_done(&m->polkit);
         sd_bus_flush_close_unref(m->bus);
         sd_event_unref(m->event);
         free(m->config_dir);
@@ -153,7 +154,7 @@ static int manager_add_device(Manager *m, const DeviceConfig *c)
         a[i] = device_ref(d);
         m->n_devices++;
         device_set_hooks(d, &manager_device_hooks, m);
-        device_bus_emit_added(m, d);
+        device_bus_attach(m, d);
 
         ops = driver_find(c->driver);
         if (!ops) {

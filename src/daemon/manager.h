@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "device.h"
+#include "polkit.h"
 #include "server.h"
 #include "upsd-conf.h"
 #include "users.h"
@@ -21,6 +22,7 @@
 typedef struct Manager {
         sd_event *event;
         sd_bus *bus;
+        PolkitRegistry polkit;
         char *config_dir;
         NutdConfig nutd;
         UpsConfig *ups;
@@ -55,5 +57,5 @@ void manager_bus_emit_on_battery(Manager *m);
 int device_bus_register(Manager *m);
 int device_bus_path(const Device *d, char **ret);
 void device_bus_emit_changed(Manager *m, Device *d, const DeviceChange *change);
-void device_bus_emit_added(Manager *m, Device *d);
+void device_bus_attach(Manager *m, Device *d);
 void device_bus_emit_removed(Manager *m, Device *d);

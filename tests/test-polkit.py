@@ -133,7 +133,7 @@ def main():
 
 def finish():
     print('1..%d' % n)
-    print('%d passed, %d failed' % (n - failed, failed))
+    print('# %d passed, %d failed' % (n - failed, failed))
     return 1 if failed else 0
 
 

@@ -60,9 +60,11 @@ NutClient *nut_client_free(NutClient *c)
                 nut_tls_bye(c->tls);
                 nut_tls_free(c->tls);
         }
-        sd_event_source_disable_unref(c->io);
-        if (c->fd >= 0)
+        if (c->fd >= 0) {
+                if (c->events && c->server)
+                        (void) epoll_ctl(c->server->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
                 close(c->fd);
+        }
         nut_tokenizer_done(&c->tok);
         device_unref(c->login);
         free(c->out);
@@ -258,13 +260,17 @@ static int client_read(NutClient *c)
 {
         ssize_t k;
 
-        if (c->in_pos < c->in_len)
+        if (c->in_pos < c->in_len || c->eof)
                 return 0;               /* still working through the last read */
         k = client_raw_read(c, c->in, sizeof(c->in));
         if (k == -EAGAIN || k == -EINTR)
                 return 0;
-        if (k <= 0)
-                return k == 0 ? -ECONNRESET : (int) k;
+        if (k == 0) {
+                c->eof = true;          /* answer what came before, then close */
+                return 0;
+        }
+        if (k < 0)
+                return (int) k;
         c->in_pos = 0;
         c->in_len = (size_t) k;
         return 0;
@@ -280,7 +286,7 @@ static int client_run(NutClient *c, uint32_t revents)
                 if (r < 0 || c->handshaking)
                         return r;
         }
-        if ((revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) || (c->tls && nut_tls_pending(c->tls) > 0)) {
+        if ((revents & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) || (c->tls && nut_tls_pending(c->tls) > 0)) {
                 r = client_read(c);
                 if (r < 0)
                         return r;
@@ -292,7 +298,7 @@ static int client_run(NutClient *c, uint32_t revents)
         if (r < 0)
                 return r;
         if (!client_output_pending(c)) {
-                if (c->closing)
+                if (c->closing || (c->eof && c->in_pos == c->in_len))
                         return -ECONNRESET;
                 if (c->starttls) {
                         r = client_start_tls(c);
@@ -311,9 +317,9 @@ static int client_run(NutClient *c, uint32_t revents)
         return 0;
 }
 
-static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+/* Called by the server for each connection its epoll found ready. */
+void nut_client_handle_io(NutClient *c, uint32_t revents)
 {
-        NutClient *c = userdata;
         int r;
 
         r = client_run(c, revents);
@@ -323,7 +329,6 @@ static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *user
                 log_debug_errno(r, "NUT client %s: closing: %m", c->address);
                 nut_client_free(c);
         }
-        return 0;
 }
 
 /* Read while there is room for replies; write while replies wait. */
@@ -336,14 +341,19 @@ static int client_update_events(NutClient *c)
         else {
                 if (client_output_pending(c))
                         ev |= EPOLLOUT;
-                if (!c->closing && c->out_len - c->out_sent < NUT_CLIENT_OUT_HIGH && c->in_pos == c->in_len)
+                if (!c->closing && !c->eof && c->out_len - c->out_sent < NUT_CLIENT_OUT_HIGH &&
+                    c->in_pos == c->in_len)
                         ev |= EPOLLIN;
                 if (c->tls && nut_tls_want_write(c->tls))
                         ev |= EPOLLOUT;         /* a TLS read can need a write first */
         }
-        if (!c->io)
-                return sd_event_add_io(c->server->event, &c->io, c->fd, ev, on_client_io, c);
-        return sd_event_source_set_io_events(c->io, ev);
+        if ((ev | EPOLLRDHUP) == c->events)
+                return 0;
+        if (epoll_ctl(c->server->epoll_fd, c->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd,
+                      &(struct epoll_event) { .events = ev | EPOLLRDHUP, .data.ptr = c }) < 0)
+                return -errno;
+        c->events = ev | EPOLLRDHUP;
+        return 0;
 }
 
 /**

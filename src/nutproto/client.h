@@ -23,7 +23,7 @@ struct NutClient {
         NutServer *server;
         NutClient *prev, *next;
         int fd;
-        sd_event_source *io;
+        uint32_t events;                /* what the server's epoll watches for; 0: not added yet */
         char address[INET6_ADDRSTRLEN];
 
         NutTokenizer tok;
@@ -38,6 +38,7 @@ struct NutClient {
         Device *login;                  /* the device LOGIN named */
         bool tracking;
         bool closing;                   /* LOGOUT: close once the output is sent */
+        bool eof;                       /* the peer finished sending: close once all is answered */
         bool starttls;                  /* OK STARTTLS queued: handshake once it is sent */
         NutTls *tls;
         bool handshaking;
@@ -46,6 +47,7 @@ struct NutClient {
 
 int nut_client_new(NutServer *s, int fd, NutClient **ret);
 int nut_client_attach(NutClient *c);
+void nut_client_handle_io(NutClient *c, uint32_t revents);
 void nut_client_feed(NutClient *c, const char *data, size_t n);
 NutClient *nut_client_free(NutClient *c);
 

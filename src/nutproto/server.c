@@ -2,6 +2,11 @@
 /*
  * The NUT server: listeners (LISTEN lines, the defaults 127.0.0.1 and ::1, or sockets passed
  * by systemd), accepting within MAXCONN, the idle sweep, and the tracking table.
+ *
+ * The connections live in a private epoll set behind one sd-event source. sd-event runs one
+ * handler per loop iteration and polls again before the next, so with a source per
+ * connection N busy clients cost N polls of N ready fds per round; here one wake-up serves
+ * every connection that is ready.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -24,6 +29,20 @@
 
 static int on_sweep(sd_event_source *s, uint64_t usec, void *userdata);
 
+static int on_connections(sd_event_source *es, int fd, uint32_t revents, void *userdata)
+{
+        NutServer *s = userdata;
+        struct epoll_event ev[256];
+        int n;
+
+        n = epoll_wait(s->epoll_fd, ev, ELEMENTSOF(ev), 0);
+        if (n < 0)
+                return errno == EINTR ? 0 : log_error_errno(errno, "NUT server: epoll_wait failed: %m");
+        for (int i = 0; i < n; i++)
+                nut_client_handle_io(ev[i].data.ptr, ev[i].events);
+        return 0;
+}
+
 int nut_server_new(sd_event *event, const NutServerHooks *hooks, void *userdata, NutServer **ret)
 {
         NutServer *s = calloc(1, sizeof(NutServer));
@@ -36,6 +55,17 @@ int nut_server_new(sd_event *event, const NutServerHooks *hooks, void *userdata,
         s->userdata = userdata;
         s->maxconn = 1024;
         s->tracking_usec = 3600 * USEC_PER_SEC;
+        s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        if (s->epoll_fd < 0) {
+                r = -errno;
+                nut_server_free(s);
+                return r;
+        }
+        r = sd_event_add_io(event, &s->epoll_source, s->epoll_fd, EPOLLIN, on_connections, s);
+        if (r < 0) {
+                nut_server_free(s);
+                return r;
+        }
         r = sd_event_add_time_relative(event, &s->sweep, CLOCK_MONOTONIC, SWEEP_USEC, USEC_PER_SEC, on_sweep, s);
         if (r < 0) {
                 nut_server_free(s);
@@ -56,6 +86,9 @@ NutServer *nut_server_free(NutServer *s)
                 sd_event_source_disable_unref(s->listeners[i]);
         free(s->listeners);
         sd_event_source_disable_unref(s->sweep);
+        sd_event_source_disable_unref(s->epoll_source);
+        if (s->epoll_fd >= 0)
+                close(s->epoll_fd);
         nut_tracking_done(&s->tracking);
         nut_users_free(s->users);
         nut_tls_context_free(s->tls);

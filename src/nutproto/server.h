@@ -31,6 +31,8 @@ typedef struct NutServer {
         NutUsers *users;
         NutTlsContext *tls;             /* NULL: STARTTLS not configured */
 
+        int epoll_fd;                   /* the connections, served in batches (see server.c) */
+        sd_event_source *epoll_source;
         sd_event_source **listeners;
         size_t n_listeners;
         NutClient *clients;             /* newest first */

@@ -25,7 +25,8 @@
 #include "tls.h"
 
 #define NUT_DEFAULT_PORT 3493
-#define SWEEP_USEC (5 * USEC_PER_SEC)
+#define SWEEP_MAX_USEC (5 * USEC_PER_SEC)
+#define SWEEP_MIN_USEC (250 * USEC_PER_MSEC)
 
 static int on_sweep(sd_event_source *s, uint64_t usec, void *userdata);
 
@@ -66,7 +67,9 @@ int nut_server_new(sd_event *event, const NutServerHooks *hooks, void *userdata,
                 nut_server_free(s);
                 return r;
         }
-        r = sd_event_add_time_relative(event, &s->sweep, CLOCK_MONOTONIC, SWEEP_USEC, USEC_PER_SEC, on_sweep, s);
+        s->sweep_usec = SWEEP_MAX_USEC;
+        r = sd_event_add_time_relative(event, &s->sweep, CLOCK_MONOTONIC, s->sweep_usec, USEC_PER_SEC / 10,
+                                       on_sweep, s);
         if (r < 0) {
                 nut_server_free(s);
                 return r;
@@ -252,6 +255,13 @@ void nut_server_configure(NutServer *s, const UpsdConfig *c, NutUsers *users, ui
         s->maxconn = c->maxconn;
         s->tracking_usec = (uint64_t) c->trackingdelay * USEC_PER_SEC;
         s->idle_usec = idle_usec;
+        /* an idle client goes at most a quarter of its timeout late */
+        s->sweep_usec = idle_usec == 0 ? SWEEP_MAX_USEC : idle_usec / 4;
+        if (s->sweep_usec > SWEEP_MAX_USEC)
+                s->sweep_usec = SWEEP_MAX_USEC;
+        if (s->sweep_usec < SWEEP_MIN_USEC)
+                s->sweep_usec = SWEEP_MIN_USEC;
+        (void) sd_event_source_set_time_relative(s->sweep, s->sweep_usec);
         nut_users_free(s->users);
         s->users = users;
 }
@@ -313,6 +323,6 @@ static int on_sweep(sd_event_source *es, uint64_t usec, void *userdata)
         }
         if (t > s->tracking_usec)
                 nut_tracking_purge(&s->tracking, t - s->tracking_usec);
-        (void) sd_event_source_set_time_relative(es, SWEEP_USEC);
+        (void) sd_event_source_set_time_relative(es, s->sweep_usec);
         return sd_event_source_set_enabled(es, SD_EVENT_ON);
 }

@@ -27,6 +27,7 @@ typedef struct NutServer {
 
         unsigned maxconn;
         uint64_t idle_usec;             /* 0: never */
+        uint64_t sweep_usec;            /* how often idle clients and old tracking entries are dropped */
         uint64_t tracking_usec;
         NutUsers *users;
         NutTlsContext *tls;             /* NULL: STARTTLS not configured */

@@ -109,6 +109,8 @@ static const TokCase tok_cases[] = {
         { "/shared/tokenize/quotes/empty-between", MODE_NET, "a \"\" b\n", "1:[a][][b]" },
         { "/shared/tokenize/quotes/closing-ends-word", MODE_NET, "\"a\"b\n", "1:[a][b]" },
         { "/shared/tokenize/quotes/two-quoted", MODE_NET, "\"a\"\"b\"\n", "1:[a][b]" },
+        /* an opening quote inside an unquoted word is an ordinary character (upsd does the same) */
+        { "/shared/tokenize/quotes/inside-word", MODE_NET, "GET DESC ups a\"b\"\n", "1:[GET][DESC][ups][a\"b\"]" },
         { "/shared/tokenize/quotes/specials-inside", MODE_NET, "\"a=b 'c'\"\n", "1:[a=b 'c']" },
         { "/shared/tokenize/quotes/hash-error", MODE_NET, "x \"a#b\" y\nnext line\n", "1:! 2:[next][line]" },
         { "/shared/tokenize/quotes/hash-error-config", MODE_CONF, "\"#\"\nk = v\n", "1:! 2:[k][=][v]" },
@@ -140,7 +142,7 @@ static const TokCase tok_cases[] = {
         { "/shared/tokenize/equals/alone", MODE_CONF, "=\n", "1:[=]" },
         { "/shared/tokenize/equals/quoted", MODE_CONF, "a=\"b=c\"\n", "1:[a][=][b=c]" },
         /* network mode: silent limits and the ASCII filter */
-        { "/shared/tokenize/net/ascii-only", MODE_NET, "a\x01" "b\x7f\xc3\xa9" "c\n", "1:[abc]" },
+        { "/shared/tokenize/net/ascii-only", MODE_NET, "a\x01" "b\x7f\xc3\xa9" "c\n", "1:[ab\\x7fc]" },
         { "/shared/tokenize/net/tab-dropped-in-quotes", MODE_NET, "\"a\tb\"\n", "1:[ab]" },
         { "/shared/tokenize/net/escaped-control-dropped", MODE_NET, "a\\\tb\n", "1:[ab]" },
         { "/shared/tokenize/net/tab-separates", MODE_NET, "a\tb\n", "1:[a][b]" },

@@ -9,6 +9,7 @@
 #include <systemd/sd-bus.h>
 
 #include "json.h"
+#include "macro.h"
 
 /* Exit statuses; nutctl(1) and --help list them. Keep the three in step. */
 enum {

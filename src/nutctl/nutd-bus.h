@@ -7,6 +7,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include "macro.h"
+
 #define NUTD_BUS_NAME "org.nutd.Power1"
 #define NUTD_OBJECT_PATH "/org/nutd/Power1"
 #define NUTD_DEVICE_PATH_PREFIX "/org/nutd/Power1/device"

@@ -9,10 +9,11 @@
 
 static void get_server_var(NutClient *c, char **argv)
 {
+        /* the canonical name comes back, whatever case was asked (as upsd) */
         if (strcaseeq(argv[3], "server.info"))
-                nut_client_sendf(c, "VAR %s %s \"%s\"\n", argv[2], argv[3], NUT_SERVER_INFO);
+                nut_client_sendf(c, "VAR %s server.info \"%s\"\n", argv[2], NUT_SERVER_INFO);
         else if (strcaseeq(argv[3], "server.version"))
-                nut_client_sendf(c, "VAR %s %s \"%s\"\n", argv[2], argv[3], NUT_SERVER_VERSION);
+                nut_client_sendf(c, "VAR %s server.version \"%s\"\n", argv[2], NUT_SERVER_VERSION);
         else
                 nut_client_send_error(c, NUT_ERR_VAR_NOT_SUPPORTED);
 }
@@ -106,23 +107,24 @@ static void get_tracking(NutClient *c, char **argv, size_t argc)
         }
 }
 
+/* Like upsd, only a minimum number of words is required: extra words are ignored. */
 void nut_cmd_get(NutClient *c, char **argv, size_t argc)
 {
         const char *sub = argc >= 2 ? argv[1] : "";
 
-        if (strcaseeq(sub, "TRACKING") && argc <= 3)
+        if (strcaseeq(sub, "TRACKING"))
                 get_tracking(c, argv, argc);
-        else if (strcaseeq(sub, "UPSDESC") && argc == 3)
+        else if (strcaseeq(sub, "UPSDESC") && argc >= 3)
                 get_upsdesc(c, argv);
-        else if (strcaseeq(sub, "NUMLOGINS") && argc == 3)
+        else if (strcaseeq(sub, "NUMLOGINS") && argc >= 3)
                 get_numlogins(c, argv);
-        else if (strcaseeq(sub, "VAR") && argc == 4)
+        else if (strcaseeq(sub, "VAR") && argc >= 4)
                 get_var(c, argv);
-        else if (strcaseeq(sub, "TYPE") && argc == 4)
+        else if (strcaseeq(sub, "TYPE") && argc >= 4)
                 get_type(c, argv);
-        else if (strcaseeq(sub, "DESC") && argc == 4)
+        else if (strcaseeq(sub, "DESC") && argc >= 4)
                 get_desc(c, argv, false);
-        else if (strcaseeq(sub, "CMDDESC") && argc == 4)
+        else if (strcaseeq(sub, "CMDDESC") && argc >= 4)
                 get_desc(c, argv, true);
         else
                 nut_client_send_error(c, NUT_ERR_INVALID_ARGUMENT);

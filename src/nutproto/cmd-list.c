@@ -92,11 +92,12 @@ void nut_cmd_list(NutClient *c, char **argv, size_t argc)
         const char *sub = argc >= 2 ? argv[1] : "";
         Device *d;
 
-        if (strcaseeq(sub, "UPS") && argc == 2)
+        /* a minimum number of words, extra ones ignored, as upsd */
+        if (strcaseeq(sub, "UPS"))
                 return list_ups(c);
-        if (!((argc == 3 && (strcaseeq(sub, "VAR") || strcaseeq(sub, "RW") || strcaseeq(sub, "CMD") ||
+        if (!((argc >= 3 && (strcaseeq(sub, "VAR") || strcaseeq(sub, "RW") || strcaseeq(sub, "CMD") ||
                              strcaseeq(sub, "CLIENT"))) ||
-              (argc == 4 && (strcaseeq(sub, "ENUM") || strcaseeq(sub, "RANGE")))))
+              (argc >= 4 && (strcaseeq(sub, "ENUM") || strcaseeq(sub, "RANGE")))))
                 return nut_client_send_error(c, NUT_ERR_INVALID_ARGUMENT);
         d = nut_find_device(c, argv[2]);
         if (!d)

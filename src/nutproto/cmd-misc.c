@@ -34,8 +34,7 @@ void nut_cmd_help(NutClient *c, char **argv, size_t argc)
 
 void nut_cmd_starttls(NutClient *c, char **argv, size_t argc)
 {
-        if (!no_arguments(c, argc))
-                return;
+        /* upsd ignores arguments here */
         if (!nut_tls_supported())
                 nut_client_send_error(c, NUT_ERR_FEATURE_NOT_SUPPORTED);
         else if (c->tls)

@@ -85,7 +85,7 @@ void nut_cmd_set(NutClient *c, char **argv, size_t argc)
 {
         if (argc >= 5 && strcaseeq(argv[1], "VAR"))
                 set_var(c, argv);
-        else if (argc == 3 && strcaseeq(argv[1], "TRACKING"))
+        else if (argc >= 3 && strcaseeq(argv[1], "TRACKING"))
                 set_tracking(c, argv[2]);
         else
                 nut_client_send_error(c, NUT_ERR_INVALID_ARGUMENT);

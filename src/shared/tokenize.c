@@ -65,7 +65,7 @@ static int add_byte(NutTokenizer *t, char c)
 {
         unsigned char u = (unsigned char) c;
 
-        if (t->ascii_only && (u < 0x20 || u > 0x7e))
+        if (t->ascii_only && (u < 0x20 || u > 0x7f))
                 return 0;
         if (t->word_len >= t->max_word_len)
                 return t->strict ? fail(t, "word too long") : 0;
@@ -203,7 +203,8 @@ static int feed_word(NutTokenizer *t, char c)
                 t->escape = true;
                 return 0;
         }
-        if (!isspace((unsigned char) c) && c != '#' && c != '=' && c != '"')
+        /* a quote inside an unquoted word is an ordinary character, as in NUT */
+        if (!isspace((unsigned char) c) && c != '#' && c != '=')
                 return add_byte(t, c);
 
         r = end_word(t);
@@ -216,7 +217,7 @@ static int feed_word(NutTokenizer *t, char c)
         t->state = NUT_TOK_START;
         if (c == '#')
                 t->state = NUT_TOK_COMMENT;
-        else if (c == '=' || c == '"')
+        else if (c == '=')
                 return feed_start(t, c);
         else if (c == '\n')
                 return end_line(t);

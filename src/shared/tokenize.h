@@ -23,7 +23,7 @@ typedef struct NutTokenizer {
         size_t max_words;       /* words per line */
         size_t max_word_len;    /* bytes per word */
         bool strict;            /* exceeding a limit is an error (config) rather than a silent cut (upsd) */
-        bool ascii_only;        /* drop bytes < 0x20 and > 0x7e added to words, as upsd does */
+        bool ascii_only;        /* drop bytes < 0x20 and > 0x7f added to words, as upsd does */
 
         /* state */
         NutTokenState state;

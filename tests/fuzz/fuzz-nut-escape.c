@@ -51,7 +51,7 @@ static char *network_view(const char *s)
 
         fuzz_assert(v);
         for (; *s; s++)
-                if ((unsigned char) *s >= 0x20 && (unsigned char) *s <= 0x7e && p - v < NET_MAX_WORD_LEN)
+                if ((unsigned char) *s >= 0x20 && (unsigned char) *s <= 0x7f && p - v < NET_MAX_WORD_LEN)
                         *p++ = *s;
         *p = 0;
         return v;

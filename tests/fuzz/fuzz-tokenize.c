@@ -36,7 +36,7 @@ static void check_words(char **words, size_t n_words, size_t max_words, size_t m
                 fuzz_assert(l <= max_len);
                 fuzz_assert(!memchr(words[i], '\n', l));
                 for (size_t j = 0; ascii && j < l; j++)
-                        fuzz_assert(words[i][j] >= 0x20 && words[i][j] <= 0x7e);
+                        fuzz_assert((unsigned char) words[i][j] >= 0x20 && (unsigned char) words[i][j] <= 0x7f);
         }
 }
 

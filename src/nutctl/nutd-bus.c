@@ -40,7 +40,7 @@ static const struct {
         { NUTD_ERROR "CommandFailed", NUTCTL_EXIT_FAILURE, FORM_MESSAGE, NULL },
         { SD_BUS_ERROR_ACCESS_DENIED, NUTCTL_EXIT_ACCESS, FORM_WHAT, "access denied" },
         { SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED, NUTCTL_EXIT_ACCESS, FORM_WHAT,
-          "authentication required (run nutctl on a terminal without --no-ask-password, or as root)" },
+          "authentication required, and no polkit agent could ask (try on a terminal, or as root)" },
         { SD_BUS_ERROR_AUTH_FAILED, NUTCTL_EXIT_ACCESS, FORM_WHAT, "authentication failed" },
         { SD_BUS_ERROR_SERVICE_UNKNOWN, NUTCTL_EXIT_NOT_RUNNING, FORM_GLOBAL,
           "nutd is not running (" NUTD_BUS_NAME " has no owner)" },

@@ -2,13 +2,18 @@
 /*
  * Starting pkttyagent so polkit can ask for a password on nutctl's terminal.
  *
- * polkit shows its question through an authentication agent registered for the caller's
- * session; a desktop has one, an ssh or console login does not. Like systemctl, nutctl then
- * forks "pkttyagent --notify-fd N --fallback" (--fallback: an agent already registered is
- * kept; --process: registered for nutctl itself, which also works outside a logind
- * session) and waits until the agent closes fd N, which it does once it is registered (or
- * when it exits because it could not be). Only then is the call sent, with the
+ * polkit shows its question through an authentication agent; a desktop session has one, an
+ * ssh or console login does not. Like systemctl, nutctl then forks
+ * "pkttyagent --notify-fd N --fallback" (--fallback: an agent already registered is kept)
+ * and waits until the agent closes fd N, which it does once it is registered (or when it
+ * exits because it could not be). Only then is the call sent, with the
  * allow-interactive-authorization flag; the agent is stopped after the reply.
+ *
+ * The agent registers for the caller's logind session, not with --process for nutctl's pid:
+ * nutd asks polkit about a "system-bus-name" subject, and polkit finds agents for such a
+ * subject through its session only. An agent registered for a unix-process is never asked
+ * (tried with polkit 122: the check still ends in InteractiveAuthorizationRequired), and
+ * agents cannot be registered for a bus name.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -29,7 +34,7 @@
 
 static _Noreturn void polkit_agent_exec(pid_t parent, int notify_fd)
 {
-        char fd_text[16], pid_text[16];
+        char fd_text[16];
 
         /* the agent must not outlive nutctl, which may die before it can stop it */
         (void) prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -38,9 +43,7 @@ static _Noreturn void polkit_agent_exec(pid_t parent, int notify_fd)
         if (fcntl(notify_fd, F_SETFD, 0) < 0)      /* keep it open across exec */
                 _exit(EXIT_FAILURE);
         snprintf(fd_text, sizeof(fd_text), "%d", notify_fd);
-        snprintf(pid_text, sizeof(pid_text), "%d", (int) parent);
-        execl(POLKIT_AGENT_PATH, POLKIT_AGENT_PATH, "--notify-fd", fd_text, "--fallback", "--process", pid_text,
-              (char *) NULL);
+        execl(POLKIT_AGENT_PATH, POLKIT_AGENT_PATH, "--notify-fd", fd_text, "--fallback", (char *) NULL);
         _exit(EXIT_FAILURE);
 }
 

@@ -40,8 +40,11 @@ static void list_vars(NutClient *c, Device *d, const char *ups, bool rw)
         char buf[1024];
 
         nut_client_sendf(c, "BEGIN LIST %s %s\n", kind, ups);
-        if (!rw && !device_get_var(d, "ups.status") && nut_var_value(d, "ups.status", buf, sizeof(buf)))
-                send_var_line(c, kind, ups, "ups.status", "WAIT");
+        const char *st;
+
+        /* no ups.status from the driver yet: WAIT (and FSD) are still listed */
+        if (!rw && !device_get_var(d, "ups.status") && (st = nut_var_value(d, "ups.status", buf, sizeof(buf))))
+                send_var_line(c, kind, ups, "ups.status", st);
         for (size_t i = 0; i < d->vars.n_vars; i++) {
                 const DeviceVar *v = d->vars.vars[i];
 

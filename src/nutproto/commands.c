@@ -85,9 +85,9 @@ const char *nut_var_value(Device *d, const char *name, char *buf, size_t size)
                 return v;
         if (!v && d->connection == DEVICE_WAITING)
                 v = "WAIT";
-        if (!d->fsd || !v)
+        if (!d->fsd)
                 return v;
-        snprintf(buf, size, "FSD%s%s", *v ? " " : "", v);
+        snprintf(buf, size, "FSD%s%s", !isempty(v) ? " " : "", strempty(v));
         return buf;
 }
 

@@ -3,10 +3,15 @@
 """nutctl against a real nutd with two dummy-ups devices on the private system bus.
 
 Run under the fixture, as root (nutd owns org.nutd.Power1 as root; nutctl is also run as
-user nobody):
+users nobody, daemon and bin):
 
     NUTD_TEST_BUS_CONF=build/tests/system-bus.conf NUTD=build/src/nutd NUTCTL=build/src/nutctl \\
         tests/with-system-bus.sh tests/test-nutctl.py
+    ... tests/with-system-bus.sh --polkitd polkit tests/polkit-rules tests/test-nutctl.py --polkit
+
+Without polkit every change by a user other than root is refused (exit 4). With --polkit the
+real polkitd decides by tests/polkit-rules: nobody may set variables and run ordinary
+commands, daemon may do nothing, bin gets the .policy default (a password it cannot give).
 
 TAP on stdout. Exit 77 (skip) without DBUS_SYSTEM_BUS_ADDRESS, NUTD or NUTCTL, or when not
 root.
@@ -21,7 +26,7 @@ import sys
 import tempfile
 import time
 
-NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+USERS = {'nobody': 65534, 'daemon': 1, 'bin': 2}
 
 UPS1_DEV = (b'battery.charge: 100\n'
             b'battery.runtime: 2400\n'
@@ -68,7 +73,9 @@ def skip(why):
 
 
 def nutctl(*args, user=None, timeout=15):
-    cmd = (NOBODY if user == 'nobody' else []) + [os.environ['NUTCTL']] + list(args)
+    cmd = [os.environ['NUTCTL']] + list(args)
+    if user:
+        cmd = ['setpriv', '--reuid=%d' % USERS[user], '--regid=%d' % USERS[user], '--clear-groups'] + cmd
     return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
 
 
@@ -268,16 +275,32 @@ def test_errors(t):
         t.eq((r.returncode, r.stderr.decode()), (status, message), 'exit %d: %s' % (status, ' '.join(args)))
 
 
-def test_nobody(t):
+def test_users(t, polkit):
     r = nutctl('list', user='nobody')
     t.ok(r.returncode == 0 and b'ups1' in r.stdout, 'nobody: list works', r)
     r = nutctl('status', 'ups1', '--json', user='nobody')
     t.ok(r.returncode == 0 and json.loads(r.stdout)['name'] == 'ups1', 'nobody: status works', r)
-    for args in (['set', 'ups1', 'ups.delay.shutdown', '50'], ['cmd', 'ups1', 'test.battery.start.quick'],
-                 ['reload']):
-        r = nutctl(*args, user='nobody')
-        t.ok(r.returncode == 4 and b'access denied' in r.stderr, 'nobody: %s exits 4' % args[0], r)
-    t.eq(nutctl('get', 'ups1', 'ups.delay.shutdown').stdout, b'40\n', 'nobody: nothing was changed')
+    if not polkit:
+        for args in (['set', 'ups1', 'ups.delay.shutdown', '50'], ['cmd', 'ups1', 'test.battery.start.quick'],
+                     ['reload']):
+            r = nutctl(*args, user='nobody')
+            t.ok(r.returncode == 4 and b'access denied' in r.stderr, 'nobody: %s exits 4' % args[0], r)
+        t.eq(nutctl('get', 'ups1', 'ups.delay.shutdown').stdout, b'40\n', 'nobody: nothing was changed')
+        return
+    r = nutctl('set', 'ups1', 'ups.delay.shutdown', '41', user='nobody')
+    t.eq((r.returncode, r.stderr), (0, b''), 'polkit: nobody may set')
+    t.eq(nutctl('get', 'ups1', 'ups.delay.shutdown').stdout, b'41\n', 'polkit: the value was set')
+    r = nutctl('cmd', 'ups1', 'test.battery.start.quick', user='nobody')
+    t.eq((r.returncode, r.stderr), (0, b''), 'polkit: nobody may run a command')
+    r = nutctl('reload', user='nobody')
+    t.ok(r.returncode == 4 and b'authentication required' in r.stderr, 'polkit: nobody may not reload', r)
+    r = nutctl('set', 'ups1', 'ups.delay.shutdown', '42', user='daemon')
+    t.eq((r.returncode, r.stderr), (4, b'nutctl: ups1: access denied\n'), 'polkit: daemon is refused, exit 4')
+    r = nutctl('set', 'ups1', 'ups.delay.shutdown', '43', '--no-ask-password', user='bin')
+    t.ok(r.returncode == 4 and b'authentication required' in r.stderr, 'polkit: bin must authenticate, exit 4',
+         r)
+    t.eq(nutctl('get', 'ups1', 'ups.delay.shutdown').stdout, b'41\n', 'polkit: refused changes did not happen')
+    nutctl('set', 'ups1', 'ups.delay.shutdown', '40')
 
 
 def test_monitor(t, confdir):
@@ -349,6 +372,10 @@ def main():
             skip(v + ' not set (run under tests/with-system-bus.sh)')
     if os.geteuid() != 0:
         skip('needs root (nutd owns org.nutd.Power1 as root; nutctl also runs as nobody)')
+    polkit = '--polkit' in sys.argv[1:]
+    if polkit and subprocess.run(['busctl', '--system', 'status', 'org.freedesktop.PolicyKit1'],
+                                 capture_output=True).returncode != 0:
+        skip('--polkit needs polkitd on the bus (with-system-bus.sh --polkitd)')
 
     t = Tap()
     with tempfile.TemporaryDirectory(prefix='nutctl-test.') as d:
@@ -366,7 +393,7 @@ def main():
                 test_status(t)
                 test_get_set_cmd(t)
                 test_errors(t)
-                test_nobody(t)
+                test_users(t, polkit)
                 test_monitor(t, d)
                 test_stopped(t, nutd)
         finally:

@@ -221,7 +221,8 @@ static void test_tracking(Fixture *f, gconstpointer data)
         f->pending(0, f->pending_userdata);
         f->pending = NULL;
         g_free(q);
-        q = g_strdup_printf("GET TRACKING %s\n", g_ascii_strdown(id2, -1));
+        g_autofree char *lower = g_ascii_strdown(id2, -1);
+        q = g_strdup_printf("GET TRACKING %s\n", lower);
         a = ask(f, q);
         g_assert_cmpstr(a, ==, "SUCCESS\n");
         g_free(a);

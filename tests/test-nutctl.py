@@ -275,6 +275,26 @@ def test_errors(t):
         t.eq((r.returncode, r.stderr.decode()), (status, message), 'exit %d: %s' % (status, ' '.join(args)))
 
 
+def test_disconnected(t, confdir):
+    """A device whose file is gone is disconnected: get gives no value (as upsd's GET VAR)."""
+    path = os.path.join(confdir, 'ups2.dev')
+    os.rename(path, path + '.away')
+    end = time.monotonic() + 5
+    while time.monotonic() < end and b'disconnected' not in nutctl('list').stdout:
+        time.sleep(0.05)
+    r = nutctl('list')
+    t.ok(any(l.split()[:2] == ['ups2', 'disconnected'] for l in r.stdout.decode().splitlines()),
+         'list: a disconnected device says so', r.stdout)
+    r = nutctl('get', 'ups2', 'battery.charge')
+    t.eq((r.returncode, r.stdout, r.stderr),
+         (6, b'', b'nutctl: ups2: the driver is not connected to the device (disconnected)\n'),
+         'exit 6: get from a disconnected device')
+    t.eq(json.loads(nutctl('status', 'ups2', '--json').stdout)['connection'], 'disconnected',
+         'status --json: connection')
+    os.rename(path + '.away', path)
+    t.ok(wait_ready(), 'the device reconnects')
+
+
 def test_users(t, polkit):
     r = nutctl('list', user='nobody')
     t.ok(r.returncode == 0 and b'ups1' in r.stdout, 'nobody: list works', r)
@@ -393,6 +413,7 @@ def main():
                 test_status(t)
                 test_get_set_cmd(t)
                 test_errors(t)
+                test_disconnected(t, d)
                 test_users(t, polkit)
                 test_monitor(t, d)
                 test_stopped(t, nutd)

@@ -116,7 +116,8 @@ static size_t utf8_sequence_length(const unsigned char *p)
                 c = (c << 6) | (p[i] & 0x3f);
         }
         /* overlong forms, surrogates, beyond U+10FFFF */
-        if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+        if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+            (c >= 0xd800 && c <= 0xdfff))
                 return 0;
         return n;
 }

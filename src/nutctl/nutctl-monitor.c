@@ -18,6 +18,7 @@
 #include "time-util.h"
 
 typedef struct Monitor {
+        sd_event *event;
         const NutctlArgs *args;
         const char *device;     /* only this device, or NULL for all */
         char *device_path;
@@ -43,10 +44,18 @@ static void event_json_begin(JsonWriter *w, const char *event, const char *devic
         }
 }
 
-static void event_json_end(JsonWriter *w)
+/* A reader that went away ends the monitor (SIGPIPE may be ignored). */
+static void monitor_check_output(Monitor *m)
+{
+        if (ferror(stdout) && m->event)
+                (void) sd_event_exit(m->event, -EPIPE);
+}
+
+static void event_json_end(Monitor *m, JsonWriter *w)
 {
         json_end_object(w);
         (void) json_finish(w);
+        monitor_check_output(m);
 }
 
 /* Starts one text line: "2024-05-01 12:00:01.234 ups1: " */
@@ -55,14 +64,15 @@ static void event_text_begin(const char *who)
         _cleanup_free_ char *safe = text_escape(who);
         char buf[FORMAT_TIMESTAMP_MAX];
 
-        printf("%s%s%s %s: ", ansi(ANSI_GREY), format_timestamp(buf, now(CLOCK_REALTIME), false), ansi_normal(),
-               strempty(safe));
+        printf("%s%s%s %s: ", ansi(ANSI_GREY), format_timestamp(buf, now(CLOCK_REALTIME), false),
+               ansi_normal(), strempty(safe));
 }
 
-static void event_text_end(void)
+static void event_text_end(Monitor *m)
 {
         fputc('\n', stdout);
         fflush(stdout);
+        monitor_check_output(m);
 }
 
 /* "online, charging; charge 100%; runtime 40 min; load 23%" */
@@ -73,9 +83,9 @@ static void print_device_state(const DeviceInfo *d)
         char charge[FORMAT_PERCENT_MAX], runtime[FORMAT_RUNTIME_MAX], load[FORMAT_PERCENT_MAX];
 
         safe = text_escape(strempty(state));
-        printf("%s%s%s; charge %s; runtime %s; load %s", ansi(color), strempty(safe), color ? ansi_normal() : "",
-               format_percent(charge, d->charge), format_runtime(runtime, d->runtime),
-               format_percent(load, d->load));
+        printf("%s%s%s; charge %s; runtime %s; load %s", ansi(color), strempty(safe),
+               color ? ansi_normal() : "", format_percent(charge, d->charge),
+               format_runtime(runtime, d->runtime), format_percent(load, d->load));
 }
 
 static void show_device(Monitor *m, const char *event, const DeviceInfo *d)
@@ -88,14 +98,24 @@ static void show_device(Monitor *m, const char *event, const DeviceInfo *d)
                 json_begin_object(&w);
                 device_info_json(d, &w);
                 json_end_object(&w);
-                event_json_end(&w);
+                event_json_end(m, &w);
                 return;
         }
         event_text_begin(d->name);
         if (!streq(event, "state"))
                 printf("%s, ", event);
         print_device_state(d);
-        event_text_end();
+        event_text_end(m);
+}
+
+/* Status and connection in the colour of how alarming they are. */
+static const char *changed_field_color(const DeviceInfo *d, DeviceField f)
+{
+        if (f == DEVICE_STATUS)
+                return severity_color(device_state_severity("connected", d->status));
+        if (f == DEVICE_CONNECTION)
+                return severity_color(device_state_severity(d->connection, NULL));
+        return NULL;
 }
 
 /* Changed properties for people: "status: on battery, discharging; charge: 95%" */
@@ -105,17 +125,17 @@ static void print_changed_fields(const DeviceInfo *d)
 
         for (DeviceField f = 0; f < _DEVICE_FIELD_MAX; f++) {
                 _cleanup_free_ char *text = NULL, *safe = NULL;
-                _cleanup_free_ char *label = NULL;
+                const char *label = device_field_to_string(f), *color = changed_field_color(d, f);
 
                 if (!device_info_has(d, f) || f == DEVICE_NAME || f == DEVICE_LAST_UPDATE)
                         continue;
                 text = device_info_field_text(d, f);
                 safe = text ? text_escape(text) : NULL;
-                label = strdup(device_field_to_string(f));
-                if (!safe || !label)
+                if (!safe)
                         continue;
-                label[0] = (char) tolower((unsigned char) label[0]);
-                printf("%s%s: %s", first ? "" : "; ", label, isempty(safe) ? "\"\"" : safe);
+                /* "Charge" → "charge: 95%"; an empty value as "" so the line still says it changed */
+                printf("%s%c%s: %s%s%s", first ? "" : "; ", tolower((unsigned char) label[0]), label + 1,
+                       ansi(color), isempty(safe) ? "\"\"" : safe, color ? ansi_normal() : "");
                 first = false;
         }
 }
@@ -133,8 +153,8 @@ static bool monitor_wants(const Monitor *m, const char *device)
 
 static void warn_bad_signal(sd_bus_message *msg, int r)
 {
-        fprintf(stderr, "nutctl: cannot read %s signal, ignoring: %s\n", strempty(sd_bus_message_get_member(msg)),
-                strerror(-r));
+        fprintf(stderr, "nutctl: cannot read %s signal, ignoring: %s\n",
+                strempty(sd_bus_message_get_member(msg)), strerror(-r));
 }
 
 /* Manager.OnBattery changed: "nutd: on battery: yes" */
@@ -164,11 +184,11 @@ static int show_manager_change(Monitor *m, sd_bus_message *msg)
                 event_json_begin(&w, "manager", NULL);
                 json_key(&w, "on_battery");
                 json_bool(&w, on_battery);
-                event_json_end(&w);
+                event_json_end(m, &w);
         } else {
                 event_text_begin("nutd");
                 printf("on battery: %s", on_battery ? "yes" : "no");
-                event_text_end();
+                event_text_end(m);
         }
         return 0;
 }
@@ -185,7 +205,7 @@ static void show_properties_changed(Monitor *m, const char *device, const Device
                 json_end_object(&w);
                 json_key(&w, "invalidated");
                 json_strv(&w, invalidated);
-                event_json_end(&w);
+                event_json_end(m, &w);
                 return;
         }
         /* LastUpdate alone changes at every update of the driver: not worth a line */
@@ -193,7 +213,7 @@ static void show_properties_changed(Monitor *m, const char *device, const Device
                 return;
         event_text_begin(device);
         print_changed_fields(d);
-        event_text_end();
+        event_text_end(m);
 }
 
 static int on_properties_changed(sd_bus_message *msg, void *userdata, sd_bus_error *ret_error)
@@ -210,7 +230,8 @@ static int on_properties_changed(sd_bus_message *msg, void *userdata, sd_bus_err
                 warn_bad_signal(msg, r);
                 return 0;
         }
-        if (streq(interface, NUTD_MANAGER_INTERFACE) && streq_ptr(sd_bus_message_get_path(msg), NUTD_OBJECT_PATH))
+        if (streq(interface, NUTD_MANAGER_INTERFACE) &&
+            streq_ptr(sd_bus_message_get_path(msg), NUTD_OBJECT_PATH))
                 return m->device ? 0 : show_manager_change(m, msg);
         if (!streq(interface, NUTD_DEVICE_INTERFACE) ||
             nutd_device_name(sd_bus_message_get_path(msg), &device) <= 0 || !monitor_wants(m, device))
@@ -268,7 +289,7 @@ static void show_variables_changed(Monitor *m, const char *device, char **change
                 json_end_object(&w);
                 json_key(&w, "removed");
                 json_strv(&w, removed);
-                event_json_end(&w);
+                event_json_end(m, &w);
                 return;
         }
         event_text_begin(device);
@@ -282,7 +303,7 @@ static void show_variables_changed(Monitor *m, const char *device, char **change
 
                 printf("%sremoved %s", v == removed && !changed[0] ? "" : "; ", strempty(name));
         }
-        event_text_end();
+        event_text_end(m);
 }
 
 static int on_variables_changed(sd_bus_message *msg, void *userdata, sd_bus_error *ret_error)
@@ -342,11 +363,11 @@ static int on_interfaces_removed(sd_bus_message *msg, void *userdata, sd_bus_err
                 return 0;
         if (m->args->json != JSON_OFF) {
                 event_json_begin(&w, "removed", device);
-                event_json_end(&w);
+                event_json_end(m, &w);
         } else {
                 event_text_begin(device);
                 printf("removed");
-                event_text_end();
+                event_text_end(m);
         }
         return 0;
 }
@@ -398,11 +419,11 @@ static int on_name_owner_changed(sd_bus_message *msg, void *userdata, sd_bus_err
                 event_json_begin(&w, "service", NULL);
                 json_key(&w, "running");
                 json_bool(&w, running);
-                event_json_end(&w);
+                event_json_end(m, &w);
         } else {
                 event_text_begin("nutd");
                 printf("%s", running ? "started" : "stopped");
-                event_text_end();
+                event_text_end(m);
         }
         return 0;
 }
@@ -412,8 +433,8 @@ static int add_match(sd_bus *bus, const char *member, const char *interface, con
 {
         _cleanup_free_ char *match = NULL;
 
-        if (asprintf(&match, "type='signal',sender='%s',interface='%s',member='%s',%s", NUTD_BUS_NAME, interface,
-                     member, path_match) < 0)
+        if (asprintf(&match, "type='signal',sender='%s',interface='%s',member='%s',%s", NUTD_BUS_NAME,
+                     interface, member, path_match) < 0)
                 return -ENOMEM;
         return sd_bus_add_match(bus, NULL, match, handler, m);
 }
@@ -435,16 +456,17 @@ static int monitor_subscribe(Monitor *m, sd_bus *bus)
                 return -ENOMEM;
         if ((r = add_match(bus, "PropertiesChanged", "org.freedesktop.DBus.Properties", device_match,
                            on_properties_changed, m)) < 0 ||
-            (r = add_match(bus, "VariablesChanged", NUTD_DEVICE_INTERFACE, device_match, on_variables_changed,
-                           m)) < 0 ||
+            (r = add_match(bus, "VariablesChanged", NUTD_DEVICE_INTERFACE, device_match,
+                           on_variables_changed, m)) < 0 ||
             (r = add_match(bus, "InterfacesAdded", "org.freedesktop.DBus.ObjectManager", object_match,
                            on_interfaces_added, m)) < 0 ||
             (r = add_match(bus, "InterfacesRemoved", "org.freedesktop.DBus.ObjectManager", object_match,
                            on_interfaces_removed, m)) < 0)
                 return r;
         return sd_bus_add_match(bus, NULL,
-                                "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
-                                "member='NameOwnerChanged',arg0='" NUTD_BUS_NAME "'",
+                                "type='signal',sender='org.freedesktop.DBus',"
+                                "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+                                "arg0='" NUTD_BUS_NAME "'",
                                 on_name_owner_changed, m);
 }
 
@@ -453,7 +475,8 @@ static int on_exit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
         return sd_event_exit(sd_event_source_get_event(s), NUTCTL_EXIT_SUCCESS);
 }
 
-static int monitor_run(sd_bus *bus)
+/* The loop, with SIGINT and SIGTERM as the normal way out; the bus is attached by the caller. */
+static int monitor_new_event(sd_event **ret)
 {
         _cleanup_(sd_event_unrefp) sd_event *event = NULL;
         sigset_t ss;
@@ -464,17 +487,32 @@ static int monitor_run(sd_bus *bus)
         sigaddset(&ss, SIGTERM);
         if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
                 return -errno;
-        r = sd_event_default(&event);
+        r = sd_event_new(&event);
         if (r < 0 || (r = sd_event_add_signal(event, NULL, SIGINT, on_exit_signal, NULL)) < 0 ||
-            (r = sd_event_add_signal(event, NULL, SIGTERM, on_exit_signal, NULL)) < 0 ||
-            (r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL)) < 0 ||
-            (r = sd_bus_set_exit_on_disconnect(bus, true)) < 0)
+            (r = sd_event_add_signal(event, NULL, SIGTERM, on_exit_signal, NULL)) < 0)
                 return r;
-        r = sd_event_loop(event);
+        *ret = TAKE_PTR(event);
+        return 0;
+}
+
+static int monitor_run(Monitor *m, sd_bus *bus)
+{
+        int r;
+
+        r = sd_bus_attach_event(bus, m->event, SD_EVENT_PRIORITY_NORMAL);
+        if (r < 0 || (r = sd_bus_set_exit_on_disconnect(bus, true)) < 0)
+                return r;
+        r = sd_event_loop(m->event);
         (void) sd_bus_detach_event(bus);
-        if (r != NUTCTL_EXIT_SUCCESS)
+        if (r == -EPIPE)
+                return NUTCTL_EXIT_FAILURE;     /* main() says the output failed */
+        if (r < 0)
+                return r;
+        if (r != NUTCTL_EXIT_SUCCESS) {
                 fprintf(stderr, "nutctl: lost the connection to the system bus\n");
-        return r < 0 ? r : r == NUTCTL_EXIT_SUCCESS ? r : NUTCTL_EXIT_FAILURE;
+                return NUTCTL_EXIT_FAILURE;
+        }
+        return NUTCTL_EXIT_SUCCESS;
 }
 
 int verb_monitor(sd_bus *bus, char **args, const NutctlArgs *a)
@@ -482,12 +520,15 @@ int verb_monitor(sd_bus *bus, char **args, const NutctlArgs *a)
         Monitor m = { .args = a, .device = args[0] };
         int r;
 
-        r = monitor_subscribe(&m, bus);
+        r = monitor_new_event(&m.event);
+        if (r >= 0)
+                r = monitor_subscribe(&m, bus);
         if (r >= 0) {
                 r = show_snapshot(&m, bus);
                 if (r == NUTCTL_EXIT_SUCCESS)
-                        r = monitor_run(bus);
+                        r = monitor_run(&m, bus);
         }
+        sd_event_unref(m.event);
         free(m.device_path);
         return r;
 }

@@ -28,7 +28,8 @@ static int call_authorized(sd_bus *bus, sd_bus_message *m, const NutctlArgs *a, 
         if (interactive && geteuid() != 0) {
                 r = polkit_agent_open(&agent);
                 if (r < 0)
-                        fprintf(stderr, "nutctl: cannot start pkttyagent, going on without: %s\n", strerror(-r));
+                        fprintf(stderr, "nutctl: cannot start pkttyagent, going on without: %s\n",
+                                strerror(-r));
         }
         return sd_bus_call(bus, m, interactive ? INTERACTIVE_CALL_TIMEOUT_USEC : 0, error, NULL);
 }

@@ -58,7 +58,8 @@ static int print_summary(const DeviceInfo *d)
                 if (isempty(safe) || streq(safe, "-"))
                         continue;
                 color = field_color(d, f);
-                printf("%*s: %s%s%s\n", LABEL_WIDTH, field_label(f), ansi(color), safe, color ? ansi_normal() : "");
+                printf("%*s: %s%s%s\n", LABEL_WIDTH, field_label(f), ansi(color), safe,
+                       color ? ansi_normal() : "");
         }
         return 0;
 }
@@ -91,16 +92,17 @@ static int print_variables(char **vars)
                         width = utf8_width(v[0]);
         for (char **v = vars; v[0] && v[1]; v += 2) {
                 _cleanup_free_ char *name = text_escape(v[0]), *value = text_escape(v[1]);
-                size_t n = group_length(v[0]);
+                size_t n = group_length(v[0]), pad;
 
                 if (!name || !value)
                         return -ENOMEM;
                 if (!group || group_length(group) != n || strncmp(group, v[0], n) != 0) {
-                        printf("\n%s%.*s%s\n", ansi(ANSI_BOLD), (int) group_length(name), name, ansi_normal());
+                        printf("\n%s%.*s%s\n", ansi(ANSI_BOLD), (int) group_length(name), name,
+                               ansi_normal());
                         group = v[0];
                 }
-                printf("  %s%*s  %s\n", name, (int) (width > utf8_width(name) ? width - utf8_width(name) : 0), "",
-                       value);
+                pad = width > utf8_width(name) ? width - utf8_width(name) : 0;
+                printf("  %s%*s  %s\n", name, (int) pad, "", value);
         }
         return 0;
 }

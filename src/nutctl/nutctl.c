@@ -87,7 +87,8 @@ static int parse_argv(int argc, char *argv[], NutctlArgs *a)
                 switch (c) {
                 case ARG_JSON:
                         if (parse_json(optarg, &a->json) < 0) {
-                                fprintf(stderr, "nutctl: --json takes short, pretty or off, not \"%s\"\n", optarg);
+                                fprintf(stderr, "nutctl: --json takes short, pretty or off, not \"%s\"\n",
+                                        optarg);
                                 return NUTCTL_EXIT_USAGE + 1;
                         }
                         break;

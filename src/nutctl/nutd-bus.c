@@ -124,7 +124,8 @@ int nutd_call_device(sd_bus *bus, const char *device, const char *member, sd_bus
         if (r < 0)
                 return r;
         va_start(ap, types);
-        r = sd_bus_call_methodv(bus, NUTD_BUS_NAME, path, NUTD_DEVICE_INTERFACE, member, error, reply, types, ap);
+        r = sd_bus_call_methodv(bus, NUTD_BUS_NAME, path, NUTD_DEVICE_INTERFACE, member, error, reply, types,
+                                ap);
         va_end(ap);
         return r;
 }

@@ -56,6 +56,7 @@ static _Noreturn void polkit_agent_exec(pid_t parent, int notify_fd)
 int polkit_agent_open(pid_t *ret_pid)
 {
         _cleanup_close_ int read_fd = -EBADF, write_fd = -EBADF;
+        struct pollfd p = { .events = POLLIN };
         pid_t parent = getpid(), pid;
         int fds[2];
 
@@ -72,8 +73,8 @@ int polkit_agent_open(pid_t *ret_pid)
 
         close(TAKE_FD(write_fd));
         /* POLLHUP once the agent's copy of the write end is closed: registered, or gone */
-        while (poll(&(struct pollfd) { .fd = read_fd, .events = POLLIN }, 1, POLKIT_AGENT_START_TIMEOUT_MSEC) < 0 &&
-               errno == EINTR)
+        p.fd = read_fd;
+        while (poll(&p, 1, POLKIT_AGENT_START_TIMEOUT_MSEC) < 0 && errno == EINTR)
                 ;
         *ret_pid = pid;
         return 0;

@@ -69,7 +69,8 @@ size_t table_rows(const Table *t)
         return t->n_cells / t->n_columns;
 }
 
-static void print_cell(const Table *t, FILE *f, size_t col, const char *text, const char *color, size_t width)
+static void print_cell(const Table *t, FILE *f, size_t col, const char *text, const char *color,
+                       size_t width)
 {
         bool right = t->align_right && t->align_right[col];
         bool last = col + 1 == t->n_columns;

@@ -53,6 +53,8 @@ dev=/org/nutd/Power1/device/demo
 cat <<EOF2
 
 nutd is running with one simulated UPS, "demo". Look at it with:
+  $build/src/nutctl                      (or: nutctl status demo, nutctl monitor, nutctl cmd demo test.battery.start.quick)
+  upsc demo@localhost                    (the NUT protocol, port 3493)
   busctl --system tree org.nutd.Power1
   busctl --system introspect org.nutd.Power1 $dev
   busctl --system get-property org.nutd.Power1 $dev org.nutd.Power1.Device Status Charge Runtime

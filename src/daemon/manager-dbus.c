@@ -82,6 +82,9 @@ int manager_bus_setup(Manager *m)
         r = device_bus_register(m);
         if (r < 0)
                 return log_error_errno(r, "Cannot publish the device objects: %m");
+        r = shutdown_bus_register(m);
+        if (r < 0)
+                return log_error_errno(r, "Cannot publish the shutdown interface: %m");
         r = sd_bus_request_name_async(m->bus, NULL, NUTD_BUS_NAME, 0, on_name_acquired, m);
         if (r < 0)
                 return log_error_errno(r, "Cannot request %s: %m", NUTD_BUS_NAME);

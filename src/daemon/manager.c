@@ -57,6 +57,10 @@ Manager *manager_free(Manager *m)
         free(m->devices);
         nut_server_free(m->nut);
         nut_users_free(m->users);
+        sd_event_source_disable_unref(m->shutdown_timer);
+        logind_free(m->logind);
+        controller_free(m->controller);
+        upsmon_config_done(&m->upsmon);
         upsd_config_done(&m->upsd);
         ups_config_free(m->ups);
         polkit_registry_done(&m->polkit);
@@ -127,6 +131,8 @@ void manager_device_changed(Device *d, const DeviceChange *change, void *userdat
                 manager_update_on_battery(m);
                 manager_update_status(m);
         }
+        if (change->fields & (DEVICE_FIELD_STATUS | DEVICE_FIELD_CONNECTION | DEVICE_FIELD_ALARMS))
+                manager_shutdown_evaluate(m);
 }
 
 static int manager_add_device(Manager *m, const DeviceConfig *c)
@@ -205,6 +211,7 @@ typedef struct ConfigSet {
         UpsConfig *ups;
         UpsdConfig upsd;
         NutUsers *users;
+        UpsmonConfig upsmon;
 } ConfigSet;
 
 static void config_set_done(ConfigSet *c)
@@ -212,6 +219,7 @@ static void config_set_done(ConfigSet *c)
         ups_config_free(c->ups);
         upsd_config_done(&c->upsd);
         nut_users_free(c->users);
+        upsmon_config_done(&c->upsmon);
 }
 
 static void log_warnings(char **warnings)
@@ -223,25 +231,29 @@ static void log_warnings(char **warnings)
 /* Reads every configuration file into c; on failure *ret_error says which line of which file. */
 static int manager_read_config(Manager *m, ConfigSet *c, char **ret_error)
 {
-        _cleanup_free_ char *nutd = NULL, *upsd = NULL, *users = NULL;
+        _cleanup_free_ char *nutd = NULL, *upsd = NULL, *users = NULL, *upsmon = NULL;
         int r;
 
         *c = (ConfigSet) {};
         nutd_config_init(&c->nutd);
         upsd_config_init(&c->upsd);
+        upsmon_config_init(&c->upsmon);
         if (asprintf(&nutd, "%s/nutd.conf", m->config_dir) < 0 ||
             asprintf(&upsd, "%s/upsd.conf", m->config_dir) < 0 ||
-            asprintf(&users, "%s/upsd.users", m->config_dir) < 0)
+            asprintf(&users, "%s/upsd.users", m->config_dir) < 0 ||
+            asprintf(&upsmon, "%s/upsmon.conf", m->config_dir) < 0)
                 return -ENOMEM;
         if ((r = nutd_config_load(&c->nutd, nutd, ret_error)) < 0 ||
             (r = ups_config_load(m->config_dir, &c->ups, ret_error)) < 0 ||
             (r = upsd_config_load(&c->upsd, upsd, ret_error)) < 0 ||
-            (r = nut_users_load(users, &c->users, ret_error)) < 0) {
+            (r = nut_users_load(users, &c->users, ret_error)) < 0 ||
+            (r = upsmon_config_load(&c->upsmon, upsmon, ret_error)) < 0) {
                 config_set_done(c);
                 return r;
         }
         log_warnings(c->upsd.warnings);
         log_warnings(c->users->warnings);
+        log_warnings(c->upsmon.warnings);
         return 0;
 }
 
@@ -258,6 +270,7 @@ int manager_load_config(Manager *m)
         m->ups = c.ups;
         m->upsd = c.upsd;
         m->users = c.users;
+        m->upsmon = c.upsmon;
         return 0;
 }
 
@@ -289,6 +302,10 @@ int manager_reload(Manager *m, char **ret_error)
         m->nutd = c.nutd;
         upsd_config_done(&m->upsd);
         m->upsd = c.upsd;
+        upsmon_config_done(&m->upsmon);
+        m->upsmon = c.upsmon;
+        if (m->controller)
+                controller_set_config(m->controller, &m->upsmon);
         if (m->nut)
                 nut_server_configure(m->nut, &m->upsd, TAKE_PTR(c.users), m->nutd.idle_timeout_usec);
         else {
@@ -369,6 +386,7 @@ int manager_start(Manager *m)
         sigaddset(&ss, SIGTERM);
         sigaddset(&ss, SIGINT);
         sigaddset(&ss, SIGHUP);
+        sigaddset(&ss, SIGCHLD);        /* children (NOTIFYCMD, SHUTDOWNCMD) are reaped by the loop */
         if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0)
                 return log_error_errno(errno, "Cannot block signals: %m");
         if ((r = sd_event_add_signal(m->event, NULL, SIGTERM, on_exit_signal, m)) < 0 ||
@@ -385,6 +403,9 @@ int manager_start(Manager *m)
                         return r;
         }
         r = manager_start_nut_server(m);
+        if (r < 0)
+                return r;
+        r = manager_shutdown_start(m);
         if (r < 0)
                 return r;
         manager_apply_config(m, NULL);

@@ -9,10 +9,13 @@
 #include <systemd/sd-event.h>
 
 #include "config.h"
+#include "controller.h"
 #include "device.h"
+#include "logind.h"
 #include "polkit.h"
 #include "server.h"
 #include "upsd-conf.h"
+#include "upsmon-conf.h"
 #include "users.h"
 
 #define NUTD_BUS_NAME "org.nutd.Power1"
@@ -29,6 +32,15 @@ typedef struct Manager {
         UpsdConfig upsd;
         NutUsers *users;                /* until handed to the NUT server */
         NutServer *nut;
+
+        UpsmonConfig upsmon;
+        Controller *controller;
+        Logind *logind;
+        sd_event_source *shutdown_timer;
+        ShutdownState shutdown_state;
+        unsigned power_value, min_supplies;
+        bool power_failure_shutdown;    /* we started the shutdown (what PrepareForShutdown acts on) */
+        bool in_shutdown_evaluate;
 
         Device **devices;       /* sorted by strcasecmp(name) */
         size_t n_devices;
@@ -52,6 +64,14 @@ void manager_device_changed(Device *d, const DeviceChange *change, void *userdat
 /* manager-dbus.c */
 int manager_bus_setup(Manager *m);
 void manager_bus_emit_on_battery(Manager *m);
+
+/* manager-shutdown.c, shutdown-dbus.c */
+int manager_shutdown_start(Manager *m);
+void manager_shutdown_evaluate(Manager *m);
+void manager_shutdown_force(Manager *m);
+int shutdown_bus_register(Manager *m);
+void shutdown_bus_emit_changed(Manager *m);
+void shutdown_bus_emit_event(Manager *m, const char *type, const char *device, const char *message);
 
 /* device-dbus.c */
 int device_bus_register(Manager *m);

@@ -615,6 +615,7 @@ static void test_introspection(Fixture *f, gconstpointer data)
 {
         check_introspection(f, "/org/nutd/Power1/device/ups1", DEV_IFACE, "org.nutd.Power1.Device.xml");
         check_introspection(f, "/org/nutd/Power1", "org.nutd.Power1.Manager", "org.nutd.Power1.Manager.xml");
+        check_introspection(f, "/org/nutd/Power1", "org.nutd.Power1.Shutdown", "org.nutd.Power1.Shutdown.xml");
 }
 
 /* Runs a shell command as user nobody; returns whether it exited 0. */

@@ -20,7 +20,11 @@
 
 extern char **environ;
 
-#define KILLPOWER_FLAG "/run/nutd/killpower"
+/* $RUNTIME_DIRECTORY (systemd's RuntimeDirectory=), else /run/nutd; the shutdown hook reads it */
+static const char *runtime_dir(void)
+{
+        return getenv("RUNTIME_DIRECTORY") ?: "/run/nutd";
+}
 
 static UpsContact contact_of(const Device *d)
 {
@@ -193,12 +197,15 @@ static void shutdown_run(Manager *m, bool killpower)
                         log_error_errno(errno, "Cannot write POWERDOWNFLAG %s: %m", m->upsmon.powerdownflag);
         }
         if (killpower) {
+                _cleanup_free_ char *flag = NULL;
                 _cleanup_close_ int fd = -EBADF;
 
-                (void) mkdir("/run/nutd", 0755);
-                fd = open(KILLPOWER_FLAG, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                (void) mkdir(runtime_dir(), 0755);
+                if (asprintf(&flag, "%s/killpower", runtime_dir()) < 0)
+                        return (void) log_oom();
+                fd = open(flag, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
                 if (fd < 0)
-                        log_warning_errno(errno, "Cannot write %s, ignoring: %m", KILLPOWER_FLAG);
+                        log_warning_errno(errno, "Cannot write %s, ignoring: %m", flag);
         }
         log_notice("Power is running out: shutting the system down");
         if (m->upsmon.shutdowncmd) {
@@ -264,7 +271,8 @@ static void shutdown_apply(Manager *m, ControllerOutput *out)
                 shutdown_bus_emit_changed(m);
         if (out->run_shutdown)
                 shutdown_run(m, out->killpower);
-        shutdown_arm_timer(m, out->next_wakeup);
+        /* FSD just set: look again at once, so that it is seen (and notified) like any status */
+        shutdown_arm_timer(m, strv_length(out->set_fsd) > 0 ? now(CLOCK_MONOTONIC) : out->next_wakeup);
 }
 
 /**

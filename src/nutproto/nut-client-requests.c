@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The NUT protocol's requests on a NutConn, and SET VAR / INSTCMD followed to their result: with
- * tracking on, upsd answers "OK TRACKING <id>" and the driver's verdict is polled with GET TRACKING.
+ * The NUT protocol's requests on a NutConn, ERR codes as errno, and SET VAR / INSTCMD followed to their
+ * result: with tracking on, upsd answers "OK TRACKING <id>" and the driver's verdict is polled with
+ * GET TRACKING.
  */
 #include "nut-client-internal.h"
 
@@ -17,6 +18,43 @@ struct NutTrackedOp {
         sd_event_source *timer;
         uint64_t deadline;              /* CLOCK_MONOTONIC µs */
 };
+
+/**
+ * nut_conn_errno() - the errno for a NUT error code: what nut-remote hands back to callers
+ */
+int nut_conn_errno(NutError e)
+{
+        switch (e) {
+        case NUT_ERR_ACCESS_DENIED:
+        case NUT_ERR_USERNAME_REQUIRED:
+        case NUT_ERR_PASSWORD_REQUIRED:
+                return -EACCES;
+        case NUT_ERR_VAR_NOT_SUPPORTED:
+                return -ENOENT;
+        case NUT_ERR_CMD_NOT_SUPPORTED:
+        case NUT_ERR_FEATURE_NOT_SUPPORTED:
+        case NUT_ERR_FEATURE_NOT_CONFIGURED:
+                return -EOPNOTSUPP;
+        case NUT_ERR_READONLY:
+                return -EROFS;
+        case NUT_ERR_TOO_LONG:
+                return -E2BIG;
+        case NUT_ERR_INVALID_VALUE:
+        case NUT_ERR_INVALID_ARGUMENT:
+                return -EINVAL;
+        case NUT_ERR_DATA_STALE:
+                return -ESTALE;
+        case NUT_ERR_DRIVER_NOT_CONNECTED:
+                return -ENOTCONN;
+        case NUT_ERR_UNKNOWN_UPS:
+                return -ENODEV;
+        case NUT_ERR_ALREADY_LOGGED_IN:
+        case NUT_ERR_ALREADY_SSL_MODE:
+                return -EALREADY;
+        default:
+                return -EIO;
+        }
+}
 
 #define SEND(c, list, fn, userdata, ...) \
         nut_conn_send(c, list, fn, userdata, (const char *const[]) { __VA_ARGS__, NULL })
@@ -251,8 +289,8 @@ static int tracked_abandon(NutTrackedOp *op, int r)
  *
  * Return: 0, or a negative errno and @done is not called.
  */
-int nut_conn_set_var_done(NutConn *c, const char *ups, const char *var, const char *value, NutConnDoneFn done,
-                          void *userdata)
+int nut_conn_set_var_done(NutConn *c, const char *ups, const char *var, const char *value,
+                          NutConnDoneFn done, void *userdata)
 {
         NutTrackedOp *op;
         int r;
@@ -267,8 +305,8 @@ int nut_conn_set_var_done(NutConn *c, const char *ups, const char *var, const ch
 /**
  * nut_conn_instcmd_done() - INSTCMD, then wait for the driver's verdict; as nut_conn_set_var_done()
  */
-int nut_conn_instcmd_done(NutConn *c, const char *ups, const char *cmd, const char *param, NutConnDoneFn done,
-                          void *userdata)
+int nut_conn_instcmd_done(NutConn *c, const char *ups, const char *cmd, const char *param,
+                          NutConnDoneFn done, void *userdata)
 {
         NutTrackedOp *op;
         int r;

@@ -4,8 +4,8 @@
  */
 #include "nut-client-tls.h"
 
-int nut_client_tls_context_new(const char *cafile, const char *certfile, bool verify, NutClientTlsContext **ret,
-                               char **ret_error)
+int nut_client_tls_context_new(const char *cafile, const char *certfile, bool verify,
+                               NutClientTlsContext **ret, char **ret_error)
 {
         if (ret_error)
                 *ret_error = strdup("nutd was built without TLS support (gnutls)");

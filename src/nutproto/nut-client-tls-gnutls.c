@@ -120,8 +120,8 @@ static int context_load_ca(NutClientTlsContext *c, const char *path, char **ret_
  *
  * Return: 0, -ENOMEM, -EINVAL for unusable files, or the errno of a file that cannot be read.
  */
-int nut_client_tls_context_new(const char *cafile, const char *certfile, bool verify, NutClientTlsContext **ret,
-                               char **ret_error)
+int nut_client_tls_context_new(const char *cafile, const char *certfile, bool verify,
+                               NutClientTlsContext **ret, char **ret_error)
 {
         _cleanup_(nut_client_tls_context_unrefp) NutClientTlsContext *c = NULL;
         int r;
@@ -133,7 +133,8 @@ int nut_client_tls_context_new(const char *cafile, const char *certfile, bool ve
         c->verify = verify;
         r = gnutls_certificate_allocate_credentials(&c->cred);
         if (r < 0)
-                return set_error(ret_error, -ENOMEM, "Cannot allocate TLS credentials: %s", gnutls_strerror(r));
+                return set_error(ret_error, -ENOMEM, "Cannot allocate TLS credentials: %s",
+                                 gnutls_strerror(r));
         if (!isempty(cafile)) {
                 r = context_load_ca(c, cafile, ret_error);
                 if (r < 0)

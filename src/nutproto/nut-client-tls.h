@@ -17,8 +17,8 @@ typedef struct NutClientTls NutClientTls;
 /* cafile: PEM file or directory of the CAs that sign the server certificate; NULL with verify means the
  * system trust store. verify: check the chain and that the certificate names the host we connect to.
  * certfile: optional PEM with our client certificate and its unencrypted key. -EOPNOTSUPP without TLS. */
-int nut_client_tls_context_new(const char *cafile, const char *certfile, bool verify, NutClientTlsContext **ret,
-                               char **ret_error);
+int nut_client_tls_context_new(const char *cafile, const char *certfile, bool verify,
+                               NutClientTlsContext **ret, char **ret_error);
 NutClientTlsContext *nut_client_tls_context_ref(NutClientTlsContext *c);
 NutClientTlsContext *nut_client_tls_context_unref(NutClientTlsContext *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(NutClientTlsContext *, nut_client_tls_context_unref);

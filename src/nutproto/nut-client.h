@@ -76,10 +76,10 @@ int nut_conn_set_tracking(NutConn *c, bool on, NutConnReplyFn fn, void *userdata
 int nut_conn_get_tracking(NutConn *c, const char *id, NutConnReplyFn fn, void *userdata);
 
 /* SET VAR / INSTCMD to completion: with "OK TRACKING <id>" the result is polled with GET TRACKING. */
-int nut_conn_set_var_done(NutConn *c, const char *ups, const char *var, const char *value, NutConnDoneFn done,
-                          void *userdata);
-int nut_conn_instcmd_done(NutConn *c, const char *ups, const char *cmd, const char *param, NutConnDoneFn done,
-                          void *userdata);
+int nut_conn_set_var_done(NutConn *c, const char *ups, const char *var, const char *value,
+                          NutConnDoneFn done, void *userdata);
+int nut_conn_instcmd_done(NutConn *c, const char *ups, const char *cmd, const char *param,
+                          NutConnDoneFn done, void *userdata);
 
 /* STARTTLS, then the TLS handshake; fn gets 0 once the session is up, or the ERR / handshake failure. */
 int nut_conn_starttls(NutConn *c, NutClientTlsContext *tls, NutConnReplyFn fn, void *userdata);

@@ -637,8 +637,9 @@ int controller_evaluate(Controller *c, const ControllerInput *inputs, size_t n, 
                 UpsTrack *t = controller_track(c, in->name);
                 UpsVerdict v = ups_verdict(&e, t, in);
 
-                any_critical = any_critical || v == UPS_CRITICAL;
-                any_pending = any_pending || v == UPS_PENDING;
+                /* a UPS that powers nothing here (power value 0) is watched, never a reason to go */
+                any_critical = any_critical || (v == UPS_CRITICAL && in->power_value > 0);
+                any_pending = any_pending || (v == UPS_PENDING && in->power_value > 0);
                 healthy += v == UPS_HEALTHY ? in->power_value : 0;
                 c->power_value += v != UPS_CRITICAL ? in->power_value : 0;
                 if (in->power_value > 0 && t->commstate >= 0 && !t->stale && (t->flags & UPS_OB))

@@ -105,7 +105,8 @@ int nut_remote_parse_port(const char *port, char **ret_ups, char **ret_host, uin
 
 static int parse_yes_no(const char *v, bool def)
 {
-        static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
+        static const char *const yes[] = { "yes", "true", "on", "1" };
+        static const char *const no[] = { "no", "false", "off", "0" };
 
         if (!v)
                 return def;

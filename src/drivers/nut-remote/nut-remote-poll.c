@@ -46,8 +46,8 @@ void nut_remote_schedule_poll(NutRemote *x, uint64_t usec)
                 return;
         }
         x->timer = sd_event_source_disable_unref(x->timer);
-        r = sd_event_add_time_relative(x->device->event, &x->timer, CLOCK_MONOTONIC, usec, USEC_PER_MSEC * 10,
-                                       on_poll_timer, x);
+        r = sd_event_add_time_relative(x->device->event, &x->timer, CLOCK_MONOTONIC, usec,
+                                       USEC_PER_MSEC * 10, on_poll_timer, x);
         if (r < 0)
                 log_error_errno(r, "%s: cannot schedule the next poll: %m", x->device->name);
 }
@@ -64,15 +64,17 @@ void nut_remote_poll_reset(NutRemote *x)
 
 static void poll_finish(NutRemote *x)
 {
+        bool again = x->poll_again;
+
         x->polling = false;
+        x->poll_again = false;
         if (!x->ready || x->stopping || !nut_conn_is_open(x->conn))
                 return;         /* remote_lost() takes over */
-        if (!x->poll_failed) {
-                device_commit(x->device);
-                x->backoff_usec = NUT_REMOTE_BACKOFF_MIN_USEC;
-        }
-        nut_remote_schedule_poll(x, x->poll_again ? 0 : x->config.poll_usec);
-        x->poll_again = false;
+        nut_remote_schedule_poll(x, again ? 0 : x->config.poll_usec);
+        if (x->poll_failed)
+                return;
+        x->backoff_usec = NUT_REMOTE_BACKOFF_MIN_USEC;
+        device_commit(x->device);       /* last: consumers run from here */
 }
 
 static void poll_request_done(NutRemote *x)
@@ -117,9 +119,12 @@ static void on_list_enum(NutConn *c, int r, const NutReply *reply, void *userdat
 
         if (r >= 0 && strv_length(reply->words) >= 5 &&
             (v = var_store_get(&x->device->vars, reply->words[4])))
-                for (size_t i = 0; i < reply->n_items; i++)
-                        if (strv_length(reply->items[i]) >= 4 && device_var_add_enum(v, reply->items[i][3]) < 0)
+                for (size_t i = 0; i < reply->n_items; i++) {
+                        char **w = reply->items[i];
+
+                        if (strv_length(w) >= 4 && device_var_add_enum(v, w[3]) < 0)
                                 break;
+                }
         poll_request_done(x);
 }
 

@@ -52,7 +52,6 @@ static void remote_lost(NutRemote *x, int r)
         else
                 log_debug_errno(r, "%s: cannot reach %s: %m", x->device->name, nut_conn_peer(x->conn));
         x->warned = true;
-        device_set_connection(x->device, DEVICE_DISCONNECTED);
 
         x->timer = sd_event_source_disable_unref(x->timer);
         k = sd_event_add_time_relative(x->device->event, &x->timer, CLOCK_MONOTONIC, x->backoff_usec,
@@ -62,6 +61,7 @@ static void remote_lost(NutRemote *x, int r)
         x->backoff_usec *= 2;
         if (x->backoff_usec > NUT_REMOTE_BACKOFF_MAX_USEC)
                 x->backoff_usec = NUT_REMOTE_BACKOFF_MAX_USEC;
+        device_set_connection(x->device, DEVICE_DISCONNECTED);         /* last: consumers run from here */
 }
 
 static void on_closed(NutConn *c, int reason, void *userdata)
@@ -110,8 +110,8 @@ static void on_login(NutConn *c, int r, const NutReply *reply, void *userdata)
         NutRemote *x = userdata;
 
         if (reply && r < 0)
-                log_warning("%s: LOGIN %s as %s refused: %s; monitoring without being counted", x->device->name,
-                            x->config.ups, x->config.username, reply->error);
+                log_warning("%s: LOGIN %s as %s refused: %s; monitoring without being counted",
+                            x->device->name, x->config.ups, x->config.username, reply->error);
 }
 
 static void on_auth(NutConn *c, int r, const NutReply *reply, void *userdata)
@@ -202,7 +202,8 @@ static int remote_setup_tls(NutRemote *x)
         if (o->starttls == NUT_REMOTE_TLS_NO)
                 return 0;
         if (!nut_client_tls_supported() && o->starttls == NUT_REMOTE_TLS_TRY) {
-                log_info("%s: nutd has no TLS support, starttls = try goes on in plaintext", x->device->name);
+                log_info("%s: nutd has no TLS support, starttls = try goes on in plaintext",
+                         x->device->name);
                 return 0;
         }
         r = nut_client_tls_context_new(o->cafile, o->certfile, o->certverify, &x->tls, &error);

@@ -197,10 +197,15 @@ static void parse_global(HidParser *p, const HidItem *it)
         }
 }
 
+/* Inside delimiters only the first set of alternative usages counts (as in Linux). */
+static bool usages_ignored(const HidParser *p)
+{
+        return p->delimiter_depth > 0 && p->delimiter_branch > 1;
+}
+
 static void add_usage(HidParser *p, uint32_t usage)
 {
-        /* Inside delimiters only the first set of alternative usages counts (as in Linux). */
-        if (p->delimiter_depth > 0 && p->delimiter_branch > 1)
+        if (usages_ignored(p))
                 return;
         if (p->n_usages >= HID_USAGES_MAX) {
                 defect(p, HID_DEFECT_TOO_MANY_USAGES);
@@ -216,7 +221,8 @@ static uint32_t usage_from_item(const HidParser *p, const HidItem *it)
         return (uint32_t) p->g.usage_page << 16 | (it->udata & 0xffff);
 }
 
-/* Called when both ends of a Usage Minimum/Maximum pair are known, in either order. */
+/* Called when both ends of a Usage Minimum/Maximum pair are known, in either order. The loop
+ * runs at most HID_USAGES_MAX times, whatever the range. */
 static void add_usage_range(HidParser *p)
 {
         p->have_usage_min = p->have_usage_max = false;
@@ -224,12 +230,14 @@ static void add_usage_range(HidParser *p)
                 defect(p, HID_DEFECT_BAD_USAGE_RANGE);
                 return;
         }
+        if (usages_ignored(p))
+                return;
         for (uint32_t u = p->usage_min;; u++) {
                 if (p->n_usages >= HID_USAGES_MAX) {
                         defect(p, HID_DEFECT_TOO_MANY_USAGES);
                         return;
                 }
-                add_usage(p, u);
+                p->usages[p->n_usages++] = u;
                 if (u == p->usage_max)
                         return;
         }
@@ -544,6 +552,15 @@ int hid_descriptor_parse(const uint8_t *data, size_t size, HidParseFlags flags, 
         return r;
 }
 
+static int report_compare(const void *a, const void *b)
+{
+        const HidReport *x = a, *y = b;
+
+        if (x->type != y->type)
+                return x->type < y->type ? -1 : 1;
+        return x->id < y->id ? -1 : x->id > y->id;
+}
+
 /**
  * hid_descriptor_get_report() - find a report
  * @d: the descriptor
@@ -554,10 +571,11 @@ int hid_descriptor_parse(const uint8_t *data, size_t size, HidParseFlags flags, 
  */
 const HidReport *hid_descriptor_get_report(const HidDescriptor *d, HidReportType type, uint8_t id)
 {
-        for (size_t i = 0; i < d->n_reports; i++)
-                if (d->reports[i].type == type && d->reports[i].id == id)
-                        return &d->reports[i];
-        return NULL;
+        const HidReport key = { .type = type, .id = id };
+
+        if (d->n_reports == 0)
+                return NULL;
+        return bsearch(&key, d->reports, d->n_reports, sizeof(HidReport), report_compare);
 }
 
 /**

@@ -662,3 +662,25 @@ int device_instcmd(Device *d, const char *cmd, const char *param, DeviceOpDone d
                 device_op_free(op);
         return r;
 }
+
+/**
+ * device_killpower() - tell the device to cut its output (after its own delay) and come back
+ * when power returns; errors as device_instcmd(), -EOPNOTSUPP when the driver cannot
+ */
+int device_killpower(Device *d, DeviceOpDone done, void *userdata)
+{
+        DeviceOp *op;
+        int r;
+
+        if (!d->driver)
+                return -ENOTCONN;
+        if (!d->driver->killpower)
+                return -EOPNOTSUPP;
+        r = device_op_new(d, done, userdata, &op);
+        if (r < 0)
+                return r;
+        r = d->driver->killpower(d->driver_state, on_driver_done, op);
+        if (r < 0)
+                device_op_free(op);
+        return r;
+}

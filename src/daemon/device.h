@@ -124,6 +124,7 @@ int device_start_driver(Device *d, const DriverOps *ops, const DeviceConfig *c);
 void device_stop_driver(Device *d);
 int device_setvar(Device *d, const char *name, const char *value, DeviceOpDone done, void *userdata);
 int device_instcmd(Device *d, const char *cmd, const char *param, DeviceOpDone done, void *userdata);
+int device_killpower(Device *d, DeviceOpDone done, void *userdata);
 int device_check_readable(Device *d);
 
 const char *device_connection_to_string(DeviceConnection c);

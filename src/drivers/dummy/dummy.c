@@ -323,6 +323,18 @@ static int dummy_instcmd(void *state, const char *cmd, const char *param, Device
         return 0;
 }
 
+/* Kill-power on a simulated device: said, and the output goes off. */
+static int dummy_killpower(void *state, DeviceOpDone done, void *userdata)
+{
+        Dummy *x = state;
+
+        log_notice("%s: kill-power: the simulated UPS switches its output off", x->device->name);
+        (void) device_set_var(x->device, "ups.status", "OFF");
+        device_commit(x->device);
+        done(0, userdata);
+        return 0;
+}
+
 static void dummy_stop(void *state)
 {
         dummy_free(state);
@@ -334,5 +346,6 @@ const DriverOps dummy_driver = {
         .start = dummy_start,
         .setvar = dummy_setvar,
         .instcmd = dummy_instcmd,
+        .killpower = dummy_killpower,
         .stop = dummy_stop,
 };

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nutd-killpower: a systemd-shutdown hook. At the very end of a power-off that nutd started
+ * because the power ran out (it left $RUNTIME_DIRECTORY/killpower, /run/nutd/killpower), it
+ * tells the locally attached devices of ups.conf to cut their output after their delay, so
+ * that they restart the host when mains returns. Network devices were told earlier, while the
+ * network was up. No daemon runs at this point: the drivers are linked in and run here.
+ *   nutd-killpower poweroff|halt|reboot|kexec   (called by systemd-shutdown)
+ *   nutd-killpower --config-dir DIR --flag FILE poweroff   (by hand, or in tests)
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "device.h"
+#include "driver.h"
+#include "log.h"
+#include "time-util.h"
+
+#define KILLPOWER_CONNECT_USEC (5 * USEC_PER_SEC)
+#define KILLPOWER_WAIT_USEC (15 * USEC_PER_SEC)
+
+static void on_done(int r, void *userdata)
+{
+        unsigned *left = userdata;
+
+        if (r < 0)
+                log_error_errno(r, "kill-power failed: %m");
+        (*left)--;
+}
+
+static bool all_connected(Device **devices, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (devices[i] && devices[i]->connection == DEVICE_WAITING)
+                        return false;
+        return true;
+}
+
+/* Runs the loop until cond() or the deadline; no sd_event_exit, so the loop can be reused. */
+static void run_until(sd_event *e, uint64_t usec, bool (*cond)(void *), void *data)
+{
+        uint64_t end = now(CLOCK_MONOTONIC) + usec;
+
+        while (!cond(data) && now(CLOCK_MONOTONIC) < end)
+                (void) sd_event_run(e, 100 * USEC_PER_MSEC);
+}
+
+typedef struct Devices {
+        Device **d;
+        size_t n;
+        unsigned left;
+} Devices;
+
+static bool devices_ready(void *data)
+{
+        Devices *x = data;
+
+        return all_connected(x->d, x->n);
+}
+
+static bool devices_done(void *data)
+{
+        return ((Devices *) data)->left == 0;
+}
+
+/* Starts each local device's driver, waits for data, and sends kill-power to all. */
+static int killpower_devices(const UpsConfig *ups)
+{
+        _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        Devices x = { .d = calloc(ups->n_devices + 1, sizeof(Device *)), .n = ups->n_devices };
+        int r;
+
+        if (!x.d || (r = sd_event_new(&e)) < 0)
+                return log_oom();
+        for (size_t i = 0; i < ups->n_devices; i++) {
+                const DeviceConfig *c = &ups->devices[i];
+                const DriverOps *ops = driver_find(c->driver);
+
+                /* network devices were told while the network was up */
+                if (!ops || !ops->killpower || streq(ops->name, "nut-remote"))
+                        continue;
+                if (device_new(c->name, e, &x.d[i]) < 0 || device_start_driver(x.d[i], ops, c) < 0)
+                        x.d[i] = device_unref(x.d[i]);
+        }
+        run_until(e, KILLPOWER_CONNECT_USEC, devices_ready, &x);
+        for (size_t i = 0; i < x.n; i++) {
+                if (!x.d[i])
+                        continue;
+                x.left++;
+                r = device_killpower(x.d[i], on_done, &x.left);
+                if (r < 0) {
+                        x.left--;
+                        log_error_errno(r, "%s: cannot send kill-power: %m", x.d[i]->name);
+                } else
+                        log_notice("%s: kill-power sent", x.d[i]->name);
+        }
+        run_until(e, KILLPOWER_WAIT_USEC, devices_done, &x);
+        if (x.left > 0)
+                log_error("kill-power: %u devices did not answer in time", x.left);
+        for (size_t i = 0; i < x.n; i++)
+                device_unref(x.d[i]);
+        free(x.d);
+        return 0;
+}
+
+int main(int argc, char *argv[])
+{
+        static const struct option options[] = {
+                { "config-dir", required_argument, NULL, 'c' },
+                { "flag", required_argument, NULL, 'f' },
+                {}
+        };
+        _cleanup_(ups_config_freep) UpsConfig *ups = NULL;
+        _cleanup_free_ char *flag = NULL, *error = NULL;
+        const char *dir = getenv("NUT_CONFPATH") ?: NUTD_CONFDIR, *verb;
+        int c;
+
+        log_open();
+        while ((c = getopt_long(argc, argv, "c:f:", options, NULL)) >= 0)
+                switch (c) {
+                case 'c':
+                        dir = optarg;
+                        break;
+                case 'f':
+                        free(flag);
+                        flag = strdup(optarg);
+                        break;
+                default:
+                        return 2;
+                }
+        verb = optind < argc ? argv[optind] : "";
+        if (!streq(verb, "poweroff") && !streq(verb, "halt"))
+                return 0;       /* a reboot keeps the power on */
+        if (!flag && asprintf(&flag, "%s/killpower", getenv("RUNTIME_DIRECTORY") ?: "/run/nutd") < 0)
+                return 1;
+        if (access(flag, F_OK) < 0)
+                return 0;       /* not a power-failure shutdown */
+        log_notice("nutd-killpower: power failure shutdown, telling the UPSes to cut power");
+        if (ups_config_load(dir, &ups, &error) < 0) {
+                log_error("%s", strempty(error));
+                return 1;
+        }
+        return killpower_devices(ups) < 0 ? 1 : 0;
+}

@@ -323,3 +323,34 @@ int nutd_config_load(NutdConfig *c, const char *path, char **ret_error)
         *c = n;
         return 0;
 }
+
+/**
+ * ups_config_add_remote() - a device section for a UPS of another NUT server
+ *
+ * upsmon.conf's "MONITOR ups@host[:port] ..." lines become nut-remote devices named like the
+ * line, logged in with its user (as upsmon does), unless ups.conf already has that name.
+ */
+int ups_config_add_remote(UpsConfig *c, const char *system, const char *username, const char *password)
+{
+        DeviceConfig *d, *a;
+
+        for (size_t i = 0; i < c->n_devices; i++)
+                if (strcaseeq(c->devices[i].name, system))
+                        return 0;
+        a = realloc(c->devices, (c->n_devices + 1) * sizeof(DeviceConfig));
+        if (!a)
+                return -ENOMEM;
+        c->devices = a;
+        d = &a[c->n_devices];
+        *d = (DeviceConfig) { .config_dir = c->config_dir, .globals = c->globals, .n_globals = c->n_globals };
+        if (!(d->name = strdup(system)) || !(d->driver = strdup("nut-remote")) || !(d->port = strdup(system)) ||
+            pairs_add(&d->params, &d->n_params, "port", system) < 0 ||
+            (username && pairs_add(&d->params, &d->n_params, "username", username) < 0) ||
+            (password && pairs_add(&d->params, &d->n_params, "password", password) < 0) ||
+            pairs_add(&d->params, &d->n_params, "login", "yes") < 0) {
+                device_config_done(d);
+                return -ENOMEM;
+        }
+        c->n_devices++;
+        return 1;
+}

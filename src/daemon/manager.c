@@ -254,6 +254,17 @@ static int manager_read_config(Manager *m, ConfigSet *c, char **ret_error)
         log_warnings(c->upsd.warnings);
         log_warnings(c->users->warnings);
         log_warnings(c->upsmon.warnings);
+        for (size_t i = 0; i < c->upsmon.n_monitors; i++) {
+                const UpsmonMonitor *mon = &c->upsmon.monitors[i];
+
+                if (mon->local)
+                        continue;
+                r = ups_config_add_remote(c->ups, mon->system, mon->username, mon->password);
+                if (r < 0) {
+                        config_set_done(c);
+                        return r;
+                }
+        }
         return 0;
 }
 

@@ -99,8 +99,12 @@ static int killpower_devices(const UpsConfig *ups)
         run_until(e, KILLPOWER_WAIT_USEC, devices_done, &x);
         if (x.left > 0)
                 log_error("kill-power: %u devices did not answer in time", x.left);
-        for (size_t i = 0; i < x.n; i++)
+        for (size_t i = 0; i < x.n; i++) {
+                if (!x.d[i])
+                        continue;
+                device_stop_driver(x.d[i]);     /* the driver holds a reference on its device */
                 device_unref(x.d[i]);
+        }
         free(x.d);
         return 0;
 }

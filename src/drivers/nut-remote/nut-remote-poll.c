@@ -171,6 +171,9 @@ static void apply_type(NutRemote *x, DeviceVar *v, char **w)
                         max_len = strtoul(n, NULL, 10);
                 }
         }
+        log_debug("%s: %s is%s%s%s%s%s", x->device->name, v->name, flags & VAR_RW ? " RW" : "",
+                  flags & VAR_STRING ? " STRING" : "", flags & VAR_NUMBER ? " NUMBER" : "",
+                  has_enum ? " ENUM" : "", has_range ? " RANGE" : "");
         v->flags = flags;
         v->max_len = max_len;
         v->enums = strv_free(v->enums);
@@ -182,15 +185,81 @@ static void apply_type(NutRemote *x, DeviceVar *v, char **w)
                 poll_sent(x, nut_conn_list_range(x->conn, x->config.ups, v->name, on_list_range, x));
 }
 
+/* Forget that the type was asked, so that the next poll asks again. */
+static void untype(NutRemote *x, const char *name)
+{
+        size_t j = 0;
+
+        STRV_FOREACH(t, x->typed)
+                if (strcaseeq(*t, name))
+                        free(*t);
+                else
+                        x->typed[j++] = *t;
+        if (x->typed)
+                x->typed[j] = NULL;
+}
+
+/* A GET TYPE in flight. A variable new to the device waits for its type here, so that NUT clients (who
+ * read the device between commits) never see it untyped. */
+typedef struct TypeRequest {
+        NutRemote *remote;
+        char *name;
+        char *value;            /* a new variable's value; NULL: the device has it already */
+} TypeRequest;
+
+static void type_request_free(TypeRequest *q)
+{
+        free(q->name);
+        free(q->value);
+        free(q);
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(TypeRequest *, type_request_free);
+
 static void on_get_type(NutConn *c, int r, const NutReply *reply, void *userdata)
 {
-        NutRemote *x = userdata;
+        _cleanup_(type_request_freep) TypeRequest *q = userdata;
+        NutRemote *x = q->remote;
         DeviceVar *v;
 
-        if (r >= 0 && strv_length(reply->words) >= 4 && streq(reply->words[0], "TYPE") &&
-            (v = var_store_get(&x->device->vars, reply->words[2])))
+        if (!reply || r == -ENOENT) {           /* the connection failed, or the variable went */
+                untype(x, q->name);
+                return poll_request_done(x);
+        }
+        if (q->value && device_set_var(x->device, q->name, q->value) < 0)
+                log_oom();
+        v = var_store_get(&x->device->vars, q->name);
+        if (r >= 0 && v && strv_length(reply->words) >= 4 && streq(reply->words[0], "TYPE"))
                 apply_type(x, v, reply->words);
+        else {
+                /* e.g. DATA-STALE in between: ask again next time */
+                log_debug("%s: GET TYPE %s: %s", x->device->name, q->name, strempty(reply->error));
+                untype(x, q->name);
+        }
         poll_request_done(x);
+}
+
+static int get_type(NutRemote *x, const char *name, const char *value)
+{
+        _cleanup_(type_request_freep) TypeRequest *q = NULL;
+        int r;
+
+        q = calloc(1, sizeof(TypeRequest));
+        if (!q)
+                return -ENOMEM;
+        q->remote = x;
+        q->name = strdup(name);
+        q->value = value ? strdup(value) : NULL;
+        if (!q->name || (value && !q->value))
+                return -ENOMEM;
+        r = strv_extend(&x->typed, name);
+        if (r < 0)
+                return r;
+        r = nut_conn_get_type(x->conn, x->config.ups, name, on_get_type, q);
+        poll_sent(x, r);
+        if (r >= 0)
+                TAKE_PTR(q);
+        return 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -234,16 +303,9 @@ static int remove_absent_vars(NutRemote *x, const char **names, size_t n)
                 if (!names_contain(names, n, s->vars[i]->name) && strv_extend(&gone, s->vars[i]->name) < 0)
                         return -ENOMEM;
         STRV_FOREACH(g, gone) {
-                size_t j = 0;
-
+                log_debug("%s: %s is gone", x->device->name, *g);
                 (void) device_remove_var(x->device, *g);
-                STRV_FOREACH(t, x->typed)
-                        if (strcaseeq(*t, *g))
-                                free(*t);
-                        else
-                                x->typed[j++] = *t;
-                if (x->typed)
-                        x->typed[j] = NULL;
+                untype(x, *g);
         }
         return 0;
 }
@@ -256,19 +318,17 @@ static int mirror_vars(NutRemote *x, const NutReply *reply)
         for (size_t i = 0; i < reply->n_items; i++) {
                 char **w = reply->items[i];
 
-                if (strv_length(w) < 4 || !streq(w[0], "VAR") || is_server_var(w[2]))
+                if (strv_length(w) < 4 || !streq(w[0], "VAR") || is_server_var(w[2]) ||
+                    !var_name_is_valid(w[2]))
                         continue;
-                r = device_set_var(x->device, w[2], w[3]);
-                if (r == -EINVAL)
-                        continue;       /* not a variable name we can hold */
-                if (r < 0)
-                        return r;
                 if (strv_contains(x->typed, w[2]))
-                        continue;
-                r = strv_extend(&x->typed, w[2]);
+                        r = device_set_var(x->device, w[2], w[3]);
+                else if (device_get_var(x->device, w[2]))
+                        r = device_set_var(x->device, w[2], w[3]) < 0 ? -ENOMEM : get_type(x, w[2], NULL);
+                else
+                        r = get_type(x, w[2], w[3]);
                 if (r < 0)
                         return r;
-                poll_sent(x, nut_conn_get_type(x->conn, x->config.ups, w[2], on_get_type, x));
         }
         n = item_names(reply, 2, &names);
         if (n < 0)

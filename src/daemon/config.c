@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "conf-util.h"
 #include "config.h"
 #include "log.h"
 #include "tokenize.h"
@@ -81,18 +82,6 @@ static bool device_name_is_valid(const char *s)
         return true;
 }
 
-static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return -EINVAL;
-}
-
 typedef struct UpsParse {
         UpsConfig *config;
         const char *name;
@@ -106,10 +95,10 @@ static int ups_parse_section(UpsConfig *c, const char *word, char **ret_error)
         if (!name)
                 return -ENOMEM;
         if (!device_name_is_valid(name))
-                return set_error(ret_error, "invalid device name \"%s\" (letters, digits, \"._-:+@\")", name);
+                return conf_error(ret_error, "invalid device name \"%s\" (letters, digits, \"._-:+@\")", name);
         for (size_t i = 0; i < c->n_devices; i++)
                 if (strcaseeq(c->devices[i].name, name))
-                        return set_error(ret_error, "device [%s] is defined twice", name);
+                        return conf_error(ret_error, "device [%s] is defined twice", name);
         a = realloc(c->devices, (c->n_devices + 1) * sizeof(DeviceConfig));
         if (!a)
                 return -ENOMEM;
@@ -128,11 +117,11 @@ static int ups_parse_line(unsigned line, char **w, size_t n, void *userdata, cha
         if (n == 1 && key[0] == '[' && strlen(key) >= 2 && key[strlen(key) - 1] == ']')
                 return ups_parse_section(c, key, ret_error);
         if (key[0] == '[')
-                return set_error(ret_error, "malformed section header \"%s\"", key);
+                return conf_error(ret_error, "malformed section header \"%s\"", key);
         if (streq(key, "="))
-                return set_error(ret_error, "missing key before '='");
+                return conf_error(ret_error, "missing key before '='");
         if (n >= 2 && !streq(w[1], "="))
-                return set_error(ret_error, "expected \"%s = value\"", key);
+                return conf_error(ret_error, "expected \"%s = value\"", key);
         if (n >= 2)
                 value = n >= 3 ? w[2] : "";
         if (n > 3)
@@ -145,7 +134,7 @@ static int ups_parse_line(unsigned line, char **w, size_t n, void *userdata, cha
                 char **f = streq(key, "driver") ? &d->driver : streq(key, "desc") ? &d->desc : &d->port;
 
                 if (!value || isempty(value))
-                        return set_error(ret_error, "\"%s\" needs a value", key);
+                        return conf_error(ret_error, "\"%s\" needs a value", key);
                 if (free_and_strdup(f, value) < 0)
                         return -ENOMEM;
                 if (!streq(key, "port"))
@@ -178,7 +167,7 @@ int ups_config_parse(const char *config_dir, const char *name, const char *text,
                 DeviceConfig *d = &c->devices[i];
 
                 if (!d->driver)
-                        return set_error(ret_error, "%s: device [%s] has no \"driver\"", name, d->name);
+                        return conf_error(ret_error, "%s: device [%s] has no \"driver\"", name, d->name);
                 if (!d->port && !(d->port = strdup("auto")))
                         return -ENOMEM;
                 d->globals = c->globals;
@@ -201,7 +190,7 @@ int ups_config_load(const char *config_dir, UpsConfig **ret, char **ret_error)
         if (r == -ENOENT)
                 return ups_config_parse(config_dir, path, "", 0, ret, ret_error);
         if (r < 0) {
-                set_error(ret_error, "%s: %s", path, strerror(-r));
+                conf_error(ret_error, "%s: %s", path, strerror(-r));
                 return r;
         }
         return ups_config_parse(config_dir, path, text, size, ret, ret_error);
@@ -253,19 +242,6 @@ void nutd_config_init(NutdConfig *c)
         };
 }
 
-static int parse_boolean(const char *v)
-{
-        static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
-
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if (strcaseeq(v, yes[i]))
-                        return 1;
-                if (strcaseeq(v, no[i]))
-                        return 0;
-        }
-        return -EINVAL;
-}
-
 static int nutd_parse_line(unsigned line, char **w, size_t n, void *userdata, char **ret_error)
 {
         NutdConfig *c = userdata;
@@ -277,7 +253,7 @@ static int nutd_parse_line(unsigned line, char **w, size_t n, void *userdata, ch
         else if (n == 2 && !streq(w[1], "="))
                 value = w[1];
         else
-                return set_error(ret_error, "expected \"KEY value\"");
+                return conf_error(ret_error, "expected \"KEY value\"");
 
         if (strcaseeq(key, "IDLE_TIMEOUT")) {
                 char *end;
@@ -286,15 +262,15 @@ static int nutd_parse_line(unsigned line, char **w, size_t n, void *userdata, ch
                 errno = 0;
                 s = strtoull(value, &end, 10);
                 if (errno || *end || end == value || value[0] == '-' || s > 7 * 24 * 3600)
-                        return set_error(ret_error, "IDLE_TIMEOUT wants seconds (0 to 604800), not \"%s\"", value);
+                        return conf_error(ret_error, "IDLE_TIMEOUT wants seconds (0 to 604800), not \"%s\"", value);
                 c->idle_timeout_usec = s * USEC_PER_SEC;
                 return 0;
         }
 
-        b = parse_boolean(value);
+        b = conf_parse_boolean(value);
         if (strcaseeq(key, "DBUS") || strcaseeq(key, "AUTODETECT") || strcaseeq(key, "UPOWER")) {
                 if (b < 0)
-                        return set_error(ret_error, "%s wants yes or no, not \"%s\"", key, value);
+                        return conf_error(ret_error, "%s wants yes or no, not \"%s\"", key, value);
                 if (strcaseeq(key, "DBUS"))
                         c->dbus = b;
                 else if (strcaseeq(key, "AUTODETECT"))
@@ -303,7 +279,7 @@ static int nutd_parse_line(unsigned line, char **w, size_t n, void *userdata, ch
                         c->upower = b;
                 return 0;
         }
-        return set_error(ret_error, "unknown setting \"%s\"", key);
+        return conf_error(ret_error, "unknown setting \"%s\"", key);
 }
 
 /* Loads path into c (already initialized with defaults); a missing file changes nothing. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "conf-util.h"
 #include "strv.h"
 #include "tokenize.h"
 #include "upsd-conf.h"
@@ -14,6 +15,7 @@
 #define UPSD_CONF_MAX_SIZE (4U * 1024U * 1024U)
 #define UPSD_LISTEN_MAX 64
 
+#define add_warning(p, ...) conf_warning(&(p)->config->warnings, (p)->name, (p)->line, __VA_ARGS__)
 static const char *const nut_cert_request_table[_NUT_CERT_REQUEST_MAX] = {
         [NUT_CERT_NO] = "NO",
         [NUT_CERT_REQUEST] = "REQUEST",
@@ -85,34 +87,6 @@ typedef struct UpsdParse {
         unsigned line;
 } UpsdParse;
 
-static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return -EINVAL;
-}
-
-static int add_warning(UpsdParse *p, const char *fmt, ...) _printf_(2, 3);
-static int add_warning(UpsdParse *p, const char *fmt, ...)
-{
-        _cleanup_free_ char *msg = NULL;
-        char *s;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (r < 0 || asprintf(&s, "%s:%u: %s", p->name, p->line, msg) < 0)
-                return -ENOMEM;
-        return strv_consume(&p->config->warnings, s);
-}
-
 /* Digits only (no sign, no blanks), min..max. */
 static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *ret)
 {
@@ -133,20 +107,6 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max, unsig
         return 0;
 }
 
-static int parse_boolean(const char *v)
-{
-        static const char *const yes[] = { "true", "yes", "on", "1" };
-        static const char *const no[] = { "false", "no", "off", "0" };
-
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if (strcaseeq(v, yes[i]))
-                        return 1;
-                if (strcaseeq(v, no[i]))
-                        return 0;
-        }
-        return -EINVAL;
-}
-
 typedef struct UpsdKeyword UpsdKeyword;
 typedef int (*UpsdKeywordFn)(UpsdParse *p, const UpsdKeyword *k, char **args, size_t n, char **ret_error);
 
@@ -165,7 +125,7 @@ static int parse_number(UpsdParse *p, const UpsdKeyword *k, char **args, size_t 
         unsigned long v;
 
         if (parse_uint(args[0], 1, k->max, &v) < 0)
-                return set_error(ret_error, "%s wants a number from 1 to %lu, not \"%s\"", k->name, k->max,
+                return conf_error(ret_error, "%s wants a number from 1 to %lu, not \"%s\"", k->name, k->max,
                                  args[0]);
         *(unsigned *) ((uint8_t *) p->config + k->offset) = (unsigned) v;
         return 0;
@@ -173,10 +133,10 @@ static int parse_number(UpsdParse *p, const UpsdKeyword *k, char **args, size_t 
 
 static int parse_bool(UpsdParse *p, const UpsdKeyword *k, char **args, size_t n, char **ret_error)
 {
-        int b = parse_boolean(args[0]);
+        int b = conf_parse_boolean(args[0]);
 
         if (b < 0)
-                return set_error(ret_error, "%s wants a boolean (true/yes/on/1, false/no/off/0), not \"%s\"",
+                return conf_error(ret_error, "%s wants a boolean (true/yes/on/1, false/no/off/0), not \"%s\"",
                                  k->name, args[0]);
         *(bool *) ((uint8_t *) p->config + k->offset) = b;
         return 0;
@@ -186,7 +146,7 @@ static int parse_bool(UpsdParse *p, const UpsdKeyword *k, char **args, size_t n,
 static int parse_path(UpsdParse *p, const UpsdKeyword *k, char **args, size_t n, char **ret_error)
 {
         if (args[0][0] != '/')
-                return set_error(ret_error, "%s wants an absolute path, not \"%s\"", k->name, args[0]);
+                return conf_error(ret_error, "%s wants an absolute path, not \"%s\"", k->name, args[0]);
         return free_and_strdup((char **) ((uint8_t *) p->config + k->offset), args[0]) < 0 ? -ENOMEM : 0;
 }
 
@@ -195,7 +155,7 @@ static int parse_certrequest(UpsdParse *p, const UpsdKeyword *k, char **args, si
         NutCertRequest r = nut_cert_request_from_string(args[0]);
 
         if (r < 0)
-                return set_error(ret_error, "CERTREQUEST wants NO, REQUEST or REQUIRE (or 0, 1, 2), "
+                return conf_error(ret_error, "CERTREQUEST wants NO, REQUEST or REQUIRE (or 0, 1, 2), "
                                  "not \"%s\"", args[0]);
         p->config->certrequest = r;
         return 0;
@@ -209,14 +169,14 @@ static int parse_listen(UpsdParse *p, const UpsdKeyword *k, char **args, size_t 
         char *address;
 
         if (isempty(args[0]))
-                return set_error(ret_error, "LISTEN wants an address");
+                return conf_error(ret_error, "LISTEN wants an address");
         if (n > 1 && parse_uint(args[1], 1, UINT16_MAX, &port) < 0)
-                return set_error(ret_error, "LISTEN wants a port from 1 to 65535, not \"%s\"", args[1]);
+                return conf_error(ret_error, "LISTEN wants a port from 1 to 65535, not \"%s\"", args[1]);
         for (size_t i = 0; i < c->n_listen; i++)
                 if (strcaseeq(c->listen[i].address, args[0]) && c->listen[i].port == port)
-                        return set_error(ret_error, "LISTEN %s %lu is given twice", args[0], port);
+                        return conf_error(ret_error, "LISTEN %s %lu is given twice", args[0], port);
         if (c->n_listen >= UPSD_LISTEN_MAX)
-                return set_error(ret_error, "too many LISTEN lines (at most %d)", UPSD_LISTEN_MAX);
+                return conf_error(ret_error, "too many LISTEN lines (at most %d)", UPSD_LISTEN_MAX);
 
         a = realloc(c->listen, (c->n_listen + 1) * sizeof(NutListen));
         if (!a)
@@ -287,9 +247,9 @@ static int check_arity(const UpsdKeyword *k, char **args, size_t n, char **ret_e
 {
         /* "KEY = value" would hand upsd the value "=" */
         if (k->max_args != SIZE_MAX && n > 0 && streq(args[0], "="))
-                return set_error(ret_error, "upsd.conf takes no '=': expected \"%s %s\"", k->name, k->usage);
+                return conf_error(ret_error, "upsd.conf takes no '=': expected \"%s %s\"", k->name, k->usage);
         if (n < k->min_args || n > k->max_args)
-                return set_error(ret_error, "expected \"%s %s\"", k->name, k->usage);
+                return conf_error(ret_error, "expected \"%s %s\"", k->name, k->usage);
         return 0;
 }
 
@@ -357,7 +317,7 @@ int upsd_config_load(UpsdConfig *c, const char *path, char **ret_error)
         if (r == -ENOENT)
                 return upsd_config_parse(c, path, "", 0, ret_error);
         if (r < 0) {
-                set_error(ret_error, "%s: %s", path, strerror(-r));
+                conf_error(ret_error, "%s: %s", path, strerror(-r));
                 return r;
         }
         return upsd_config_parse(c, path, text, size, ret_error);

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "conf-util.h"
 #include "strv.h"
 #include "tokenize.h"
 #include "users.h"
 
 #define USERS_MAX_SIZE (4U * 1024U * 1024U)
 
+#define add_warning_at(p, l, ...) conf_warning(&(p)->users->warnings, (p)->name, l, __VA_ARGS__)
 typedef struct UsersParse {
         NutUsers *users;
         const char *name;
@@ -45,34 +47,6 @@ NutUsers *nut_users_free(NutUsers *u)
         free(u->users);
         strv_free(u->warnings);
         return mfree(u);
-}
-
-static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return -EINVAL;
-}
-
-static int add_warning_at(UsersParse *p, unsigned line, const char *fmt, ...) _printf_(3, 4);
-static int add_warning_at(UsersParse *p, unsigned line, const char *fmt, ...)
-{
-        _cleanup_free_ char *msg = NULL;
-        char *s;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (r < 0 || asprintf(&s, "%s:%u: %s", p->name, line, msg) < 0)
-                return -ENOMEM;
-        return strv_consume(&p->users->warnings, s);
 }
 
 #define add_warning(p, ...) add_warning_at(p, (p)->line, __VA_ARGS__)
@@ -116,12 +90,12 @@ static int users_parse_section(UsersParse *p, char **w, size_t n, char **ret_err
         int r;
 
         if (n != 1 || l < 2 || w[0][l - 1] != ']')
-                return set_error(ret_error, "malformed section header \"%s\"", w[0]);
+                return conf_error(ret_error, "malformed section header \"%s\"", w[0]);
         name = strndup_ascii(w[0] + 1, l - 2, &dropped);
         if (!name)
                 return -ENOMEM;
         if (isempty(name))
-                return set_error(ret_error, "empty user name");
+                return conf_error(ret_error, "empty user name");
         r = users_close_section(p);
         if (r < 0)
                 return r;
@@ -150,7 +124,7 @@ static int field_password(UsersParse *p, char **v, size_t n, char **ret_error)
         bool dropped;
 
         if (n != 1)
-                return set_error(ret_error,
+                return conf_error(ret_error,
                                  "password wants one value, not %zu (quote a password with spaces)", n);
         if (u->password)
                 return add_warning(p, "second password for [%s] ignored (the first one counts)", u->name);
@@ -273,7 +247,7 @@ static int users_parse_line(unsigned line, char **w, size_t n, void *userdata, c
                 return add_warning(p, "old-style \"user\" line ignored (use [name] sections)");
         /* upsd skips these; here they would belong to nobody, which is never what was meant */
         if (!p->in_section)
-                return set_error(ret_error, "\"%s\" outside a [user] section", w[0]);
+                return conf_error(ret_error, "\"%s\" outside a [user] section", w[0]);
         if (!p->current)
                 return 0;
         return users_parse_field(p, w, n, ret_error);
@@ -322,7 +296,7 @@ int nut_users_load(const char *path, NutUsers **ret, char **ret_error)
         if (r == -ENOENT)
                 return nut_users_parse(path, "", 0, ret, ret_error);
         if (r < 0) {
-                set_error(ret_error, "%s: %s", path, strerror(-r));
+                conf_error(ret_error, "%s: %s", path, strerror(-r));
                 return r;
         }
         r = nut_users_parse(path, text, size, &u, ret_error);

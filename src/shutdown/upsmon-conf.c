@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "conf-util.h"
 #include "strv.h"
 #include "tokenize.h"
 #include "upsmon-conf.h"
@@ -14,6 +15,7 @@
 #define UPSMON_POWER_MAX 1000
 #define UPSMON_SECONDS_MAX 31536000     /* a year */
 
+#define add_warning(p, ...) conf_warning(&(p)->config->warnings, (p)->name, (p)->line, __VA_ARGS__)
 static const char *const monitor_role_table[_MONITOR_ROLE_MAX] = {
         [MONITOR_PRIMARY] = "primary",
         [MONITOR_SECONDARY] = "secondary",
@@ -121,34 +123,6 @@ typedef struct UpsmonParse {
         unsigned line;
 } UpsmonParse;
 
-static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return -EINVAL;
-}
-
-static int add_warning(UpsmonParse *p, const char *fmt, ...) _printf_(2, 3);
-static int add_warning(UpsmonParse *p, const char *fmt, ...)
-{
-        _cleanup_free_ char *msg = NULL;
-        char *s;
-        va_list ap;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (r < 0 || asprintf(&s, "%s:%u: %s", p->name, p->line, msg) < 0)
-                return -ENOMEM;
-        return strv_consume(&p->config->warnings, s);
-}
-
 /* An optional '-', then digits only (no '+', no blanks), within -max..max. */
 static int parse_int(const char *s, bool allow_negative, long max, long *ret)
 {
@@ -167,20 +141,6 @@ static int parse_int(const char *s, bool allow_negative, long max, long *ret)
         }
         *ret = negative ? -v : v;
         return 0;
-}
-
-static int parse_boolean(const char *v)
-{
-        static const char *const yes[] = { "true", "yes", "on", "1" };
-        static const char *const no[] = { "false", "no", "off", "0" };
-
-        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-                if (strcaseeq(v, yes[i]))
-                        return 1;
-                if (strcaseeq(v, no[i]))
-                        return 0;
-        }
-        return -EINVAL;
 }
 
 typedef struct UpsmonKeyword UpsmonKeyword;
@@ -204,7 +164,7 @@ static int parse_number(UpsmonParse *p, const UpsmonKeyword *k, char **args, siz
         long v;
 
         if (parse_int(args[0], k->min < 0, k->max, &v) < 0 || v < k->min)
-                return set_error(ret_error, "%s wants a number from %ld to %ld, not \"%s\"", k->name, k->min,
+                return conf_error(ret_error, "%s wants a number from %ld to %ld, not \"%s\"", k->name, k->min,
                                  k->max, args[0]);
         if (k->min < 0)
                 *FIELD(p, k, int) = (int) v;
@@ -215,10 +175,10 @@ static int parse_number(UpsmonParse *p, const UpsmonKeyword *k, char **args, siz
 
 static int parse_bool(UpsmonParse *p, const UpsmonKeyword *k, char **args, size_t n, char **ret_error)
 {
-        int b = parse_boolean(args[0]);
+        int b = conf_parse_boolean(args[0]);
 
         if (b < 0)
-                return set_error(ret_error, "%s wants 0 or 1, not \"%s\"", k->name, args[0]);
+                return conf_error(ret_error, "%s wants 0 or 1, not \"%s\"", k->name, args[0]);
         *FIELD(p, k, bool) = b;
         return 0;
 }
@@ -227,7 +187,7 @@ static int parse_bool(UpsmonParse *p, const UpsmonKeyword *k, char **args, size_
 static int parse_shutdownexit(UpsmonParse *p, const UpsmonKeyword *k, char **args, size_t n,
                               char **ret_error)
 {
-        int b = parse_boolean(args[0]);
+        int b = conf_parse_boolean(args[0]);
         long v;
 
         if (b >= 0 && !streq(args[0], "0") && !streq(args[0], "1")) {
@@ -235,7 +195,7 @@ static int parse_shutdownexit(UpsmonParse *p, const UpsmonKeyword *k, char **arg
                 return 0;
         }
         if (parse_int(args[0], true, UPSMON_SECONDS_MAX, &v) < 0)
-                return set_error(ret_error, "SHUTDOWNEXIT wants yes, no or seconds, not \"%s\"", args[0]);
+                return conf_error(ret_error, "SHUTDOWNEXIT wants yes, no or seconds, not \"%s\"", args[0]);
         p->config->shutdownexit = (int) v;
         return 0;
 }
@@ -243,14 +203,14 @@ static int parse_shutdownexit(UpsmonParse *p, const UpsmonKeyword *k, char **arg
 static int parse_path(UpsmonParse *p, const UpsmonKeyword *k, char **args, size_t n, char **ret_error)
 {
         if (args[0][0] != '/')
-                return set_error(ret_error, "%s wants an absolute path, not \"%s\"", k->name, args[0]);
+                return conf_error(ret_error, "%s wants an absolute path, not \"%s\"", k->name, args[0]);
         return free_and_strdup(FIELD(p, k, char *), args[0]) < 0 ? -ENOMEM : 0;
 }
 
 static int parse_string(UpsmonParse *p, const UpsmonKeyword *k, char **args, size_t n, char **ret_error)
 {
         if (isempty(args[0]))
-                return set_error(ret_error, "%s wants a value", k->name);
+                return conf_error(ret_error, "%s wants a value", k->name);
         return free_and_strdup(FIELD(p, k, char *), args[0]) < 0 ? -ENOMEM : 0;
 }
 
@@ -260,7 +220,7 @@ static int parse_command(UpsmonParse *p, const UpsmonKeyword *k, char **args, si
         char **copy;
 
         if (isempty(args[0]))
-                return set_error(ret_error, "%s wants a command", k->name);
+                return conf_error(ret_error, "%s wants a command", k->name);
         copy = strv_copy(args);
         if (!copy)
                 return -ENOMEM;
@@ -280,7 +240,7 @@ static int parse_notifymsg(UpsmonParse *p, const UpsmonKeyword *k, char **args, 
         NotifyType t = notify_type_from_string(args[0]);
 
         if (n > 2)
-                return set_error(ret_error, "NOTIFYMSG wants the message as one word: put it in quotes");
+                return conf_error(ret_error, "NOTIFYMSG wants the message as one word: put it in quotes");
         if (t < 0)
                 return warn_notify_type(p, k, args[0]);
         return free_and_strdup(&p->config->notify_message[t], args[1]) < 0 ? -ENOMEM : 0;
@@ -330,14 +290,14 @@ static int parse_certident(UpsmonParse *p, const UpsmonKeyword *k, char **args, 
 static int parse_certhost(UpsmonParse *p, const UpsmonKeyword *k, char **args, size_t n, char **ret_error)
 {
         UpsmonConfig *c = p->config;
-        int verify = parse_boolean(args[2]), forcessl = parse_boolean(args[3]);
+        int verify = conf_parse_boolean(args[2]), forcessl = conf_parse_boolean(args[3]);
         UpsmonCertHost *a;
         char *host, *name;
 
         if (isempty(args[0]))
-                return set_error(ret_error, "CERTHOST wants a host");
+                return conf_error(ret_error, "CERTHOST wants a host");
         if (verify < 0 || forcessl < 0)
-                return set_error(ret_error, "CERTHOST wants 0 or 1 for certverify and forcessl, not \"%s\"",
+                return conf_error(ret_error, "CERTHOST wants 0 or 1 for certverify and forcessl, not \"%s\"",
                                  verify < 0 ? args[2] : args[3]);
         a = realloc(c->certhosts, (c->n_certhosts + 1) * sizeof(UpsmonCertHost));
         if (!a)
@@ -375,7 +335,7 @@ static int split_host_port(const char *s, char **ret_host, uint16_t *ret_port, c
         if (*s == '[') {
                 bracket = strchr(s, ']');
                 if (!bracket || (bracket[1] && bracket[1] != ':'))
-                        return set_error(ret_error, "MONITOR wants ups[@host[:port]], not \"%s\"", s);
+                        return conf_error(ret_error, "MONITOR wants ups[@host[:port]], not \"%s\"", s);
                 port = bracket[1] ? bracket + 2 : NULL;
                 end = bracket;
                 s++;
@@ -384,9 +344,9 @@ static int split_host_port(const char *s, char **ret_host, uint16_t *ret_port, c
                 end = port - 1;
         }
         if (end == s)
-                return set_error(ret_error, "MONITOR wants a host after '@'");
+                return conf_error(ret_error, "MONITOR wants a host after '@'");
         if (port && (parse_int(port, false, UINT16_MAX, &v) < 0 || v < 1))
-                return set_error(ret_error, "MONITOR wants a port from 1 to 65535, not \"%s\"", port);
+                return conf_error(ret_error, "MONITOR wants a port from 1 to 65535, not \"%s\"", port);
         host = strndup(s, (size_t) (end - s));
         if (!host)
                 return -ENOMEM;
@@ -402,7 +362,7 @@ static int parse_system(const char *system, UpsmonMonitor *m, char **ret_error)
 
         m->port = UPSMON_PORT_DEFAULT;
         if (at == system || isempty(system))
-                return set_error(ret_error, "MONITOR wants a UPS name, not \"%s\"", system);
+                return conf_error(ret_error, "MONITOR wants a UPS name, not \"%s\"", system);
         m->ups = at ? strndup(system, (size_t) (at - system)) : strdup(system);
         m->system = strdup(system);
         if (!m->ups || !m->system)
@@ -435,10 +395,10 @@ static int parse_monitor(UpsmonParse *p, const UpsmonKeyword *k, char **args, si
         if (r < 0)
                 return r;
         if (parse_int(args[1], false, UPSMON_POWER_MAX, &pv) < 0)
-                return set_error(ret_error, "MONITOR wants a power value from 0 to %d, not \"%s\"",
+                return conf_error(ret_error, "MONITOR wants a power value from 0 to %d, not \"%s\"",
                                  UPSMON_POWER_MAX, args[1]);
         if (m.role < 0)
-                return set_error(ret_error, "MONITOR wants primary or secondary (or master, slave), "
+                return conf_error(ret_error, "MONITOR wants primary or secondary (or master, slave), "
                                  "not \"%s\"", args[4]);
         for (size_t i = 0; i < c->n_monitors; i++)
                 if (monitor_same(&c->monitors[i], &m))
@@ -529,10 +489,10 @@ static int upsmon_parse_line(unsigned line, char **w, size_t n, void *userdata, 
         }
         /* "KEY = value" would hand upsmon the value "=" */
         if (n > 1 && streq(w[1], "="))
-                return set_error(ret_error, "upsmon.conf takes no '=': expected \"%s %s\"", k->name,
+                return conf_error(ret_error, "upsmon.conf takes no '=': expected \"%s %s\"", k->name,
                                  k->usage);
         if (n - 1 < k->min_args || n - 1 > k->max_args)
-                return set_error(ret_error, "expected \"%s %s\"", k->name, k->usage);
+                return conf_error(ret_error, "expected \"%s %s\"", k->name, k->usage);
         return k->parse(p, k, w + 1, n - 1, ret_error);
 }
 
@@ -546,7 +506,7 @@ static int check_power(const UpsmonConfig *c, const char *name, char **ret_error
         for (size_t i = 0; i < c->n_monitors; i++)
                 total += c->monitors[i].power_value;
         if (total < c->minsupplies)
-                return set_error(ret_error,
+                return conf_error(ret_error,
                                  "%s: insufficient power configured: the MONITOR lines give a power value "
                                  "of %u, MINSUPPLIES is %u", name, total, c->minsupplies);
         return 0;
@@ -597,7 +557,7 @@ int upsmon_config_load(UpsmonConfig *c, const char *path, char **ret_error)
         if (r == -ENOENT)
                 return upsmon_config_parse(c, path, "", 0, ret_error);
         if (r < 0) {
-                set_error(ret_error, "%s: %s", path, strerror(-r));
+                conf_error(ret_error, "%s: %s", path, strerror(-r));
                 return r;
         }
         return upsmon_config_parse(c, path, text, size, ret_error);

@@ -479,6 +479,13 @@ int device_commit(Device *d)
         return device_publish(d);
 }
 
+/* Secrets in ups.conf (passwords, SNMP communities) are never published as variables. */
+static bool config_key_is_secret(const char *key)
+{
+        return strcasestr(key, "password") || strcasestr(key, "passphrase") || strcasestr(key, "secret") ||
+               strcaseeq(key, "community");
+}
+
 static int publish_driver_vars(Device *d, const DriverOps *ops, const DeviceConfig *c)
 {
         int r = 0;
@@ -491,6 +498,8 @@ static int publish_driver_vars(Device *d, const DriverOps *ops, const DeviceConf
                 _cleanup_free_ char *n = NULL;
                 const ConfPair *p = &c->params[i];
 
+                if (config_key_is_secret(p->key))
+                        continue;
                 if (asprintf(&n, "driver.%s.%s", p->value ? "parameter" : "flag", p->key) < 0)
                         return -ENOMEM;
                 r = device_set_var(d, n, p->value ?: "enabled");

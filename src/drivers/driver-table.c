@@ -7,6 +7,7 @@
 
 static const DriverOps *const driver_table[] = {
         &dummy_driver,
+        &nut_remote_driver,
 };
 
 const DriverOps *driver_find(const char *name)

@@ -7,3 +7,4 @@
 #include "driver.h"
 
 extern const DriverOps dummy_driver;
+extern const DriverOps nut_remote_driver;

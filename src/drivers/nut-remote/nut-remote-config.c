@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nut-remote's ups.conf settings: port = ups@host[:port] (IPv6 in brackets), username, password,
- * login, pollinterval, starttls, cafile, certfile, certverify.
+ * login, pollinterval (seconds, at most 30), starttls, cafile, certfile, certverify.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,9 +130,11 @@ static int parse_poll_interval(const char *v, uint64_t *ret)
         }
         errno = 0;
         s = strtoul(v, &end, 10);
-        if (errno || end == v || *end || s == 0 || s > 3600)
+        if (errno || end == v || *end || s == 0)
                 return -EINVAL;
-        *ret = s * USEC_PER_SEC;
+        /* upsd drops clients silent for 60 s: polling less often would reconnect every time. (A global
+         * pollinterval meant for other drivers may well be longer.) */
+        *ret = (s < NUT_REMOTE_POLL_MAX_SEC ? s : NUT_REMOTE_POLL_MAX_SEC) * USEC_PER_SEC;
         return 0;
 }
 
@@ -157,7 +159,7 @@ static int parse_options(const DeviceConfig *dc, NutRemoteConfig *c, char **ret_
                 return set_error(ret_error, -EINVAL, "login must be yes or no");
         c->login = b;
         if (parse_poll_interval(device_config_get(dc, "pollinterval"), &c->poll_usec) < 0)
-                return set_error(ret_error, -EINVAL, "pollinterval must be a number of seconds, 1 to 3600");
+                return set_error(ret_error, -EINVAL, "pollinterval must be a number of seconds");
         v = device_config_get(dc, "starttls");
         c->starttls = v ? nut_remote_tls_from_string(v) : NUT_REMOTE_TLS_NO;
         if (c->starttls < 0)

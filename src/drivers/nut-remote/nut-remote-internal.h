@@ -13,6 +13,7 @@
 #include "nut-client-tls.h"
 
 #define NUT_REMOTE_POLL_DEFAULT_USEC (2 * USEC_PER_SEC)
+#define NUT_REMOTE_POLL_MAX_SEC 30UL
 #define NUT_REMOTE_BACKOFF_MIN_USEC (1 * USEC_PER_SEC)
 #define NUT_REMOTE_BACKOFF_MAX_USEC (30 * USEC_PER_SEC)
 #define NUT_REMOTE_STALE_POLLS 3
@@ -46,7 +47,6 @@ typedef struct NutRemote {
         sd_event_source *timer;         /* the next poll, or the next connection attempt */
         uint64_t backoff_usec;
         bool ready;                     /* session set up: polls and operations go out */
-        bool tracking;                  /* the server accepted SET TRACKING ON */
         bool warned;                    /* the loss of the server has been logged */
         bool stopping;
 

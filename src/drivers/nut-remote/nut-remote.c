@@ -44,11 +44,10 @@ static void remote_lost(NutRemote *x, int r)
         if (x->stopping)
                 return;
         x->ready = false;
-        x->tracking = false;
         nut_remote_poll_reset(x);
         if (!x->warned)
-                log_warning_errno(r, "%s: lost %s@%s (%s), reconnecting: %m", x->device->name, x->config.ups,
-                                  x->config.host, nut_conn_peer(x->conn));
+                log_warning_errno(r, "%s: no connection to %s@%s (%s), retrying: %m", x->device->name,
+                                  x->config.ups, x->config.host, nut_conn_peer(x->conn));
         else
                 log_debug_errno(r, "%s: cannot reach %s: %m", x->device->name, nut_conn_peer(x->conn));
         x->warned = true;
@@ -95,11 +94,11 @@ static void on_upsdesc(NutConn *c, int r, const NutReply *reply, void *userdata)
                 remote_abort(x, r);
 }
 
+/* Without tracking, SET and INSTCMD complete when the server has accepted them. */
 static void on_tracking(NutConn *c, int r, const NutReply *reply, void *userdata)
 {
         NutRemote *x = userdata;
 
-        x->tracking = r >= 0;
         if (reply && r < 0)
                 log_debug("%s: no command tracking on %s (%s): results are what the server accepted",
                           x->device->name, nut_conn_peer(c), reply->error);
@@ -154,8 +153,8 @@ static void on_starttls(NutConn *c, int r, const NutReply *reply, void *userdata
                 return session_continue(x);
         }
         if (!reply) {           /* the handshake failed; the connection is closed */
-                log_warning("%s: TLS with %s failed: %s", x->device->name, nut_conn_peer(c),
-                            nut_conn_last_error(c) ?: strerror(-r));
+                log_full_errno(x->warned ? LOG_DEBUG : LOG_WARNING, r, "%s: TLS with %s failed: %s",
+                               x->device->name, nut_conn_peer(c), nut_conn_last_error(c) ?: strerror(-r));
                 return;
         }
         if (x->config.starttls == NUT_REMOTE_TLS_TRY) {
@@ -163,8 +162,8 @@ static void on_starttls(NutConn *c, int r, const NutReply *reply, void *userdata
                           nut_conn_peer(c), reply->error);
                 return session_continue(x);
         }
-        log_warning("%s: %s refused STARTTLS (%s) and starttls = yes", x->device->name, nut_conn_peer(c),
-                    reply->error);
+        log_full_errno(x->warned ? LOG_DEBUG : LOG_WARNING, r, "%s: %s refused STARTTLS (%s)",
+                       x->device->name, nut_conn_peer(c), reply->error);
         remote_abort(x, r);
 }
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "nut-client-tls.h"
+#include "tls-gnutls-io.h"
 
 #define WRITE_CHUNK_MAX ((size_t) 16384)
 #define RETRY_MAX 16
@@ -23,51 +24,11 @@ struct NutClientTlsContext {
 
 struct NutClientTls {
         NutClientTlsContext *context;
-        gnutls_session_t session;
-        int fd;                         /* borrowed */
-        int transport_errno;
+        TlsIo io;               /* session, borrowed fd, transport errno */
         size_t write_queued;            /* plaintext size of a record gnutls holds after GNUTLS_E_AGAIN */
         bool handshake_done;
         char *last_error;
 };
-
-static int set_error(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
-static int set_error(char **ret_error, int r, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (ret_error) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_error, fmt, ap) < 0)
-                        *ret_error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
-static int errno_from_gnutls(int r, int transport_errno)
-{
-        switch (r) {
-        case GNUTLS_E_AGAIN:
-        case GNUTLS_E_INTERRUPTED:
-                return -EAGAIN;
-        case GNUTLS_E_MEMORY_ERROR:
-                return -ENOMEM;
-        case GNUTLS_E_PUSH_ERROR:
-        case GNUTLS_E_PULL_ERROR:
-                return transport_errno > 0 ? -transport_errno : -ECONNRESET;
-        case GNUTLS_E_PREMATURE_TERMINATION:
-        case GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
-                return -ECONNRESET;
-        case GNUTLS_E_CERTIFICATE_ERROR:
-        case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
-                return -EACCES;
-        case GNUTLS_E_FATAL_ALERT_RECEIVED:
-                return -ECONNABORTED;
-        default:
-                return -EPROTO;
-        }
-}
 
 NutClientTlsContext *nut_client_tls_context_ref(NutClientTlsContext *c)
 {
@@ -92,17 +53,17 @@ static int context_load_ca(NutClientTlsContext *c, const char *path, char **ret_
 
         if (stat(path, &st) < 0) {
                 r = -errno;
-                return set_error(ret_error, r, "Cannot access %s: %s", path, strerror(-r));
+                return tls_set_error(ret_error, r, "Cannot access %s: %s", path, strerror(-r));
         }
         if (S_ISDIR(st.st_mode))
                 r = gnutls_certificate_set_x509_trust_dir(c->cred, path, GNUTLS_X509_FMT_PEM);
         else
                 r = gnutls_certificate_set_x509_trust_file(c->cred, path, GNUTLS_X509_FMT_PEM);
         if (r < 0)
-                return set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
+                return tls_set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
                                  "Cannot load CA certificates from %s: %s", path, gnutls_strerror(r));
         if (r == 0)
-                return set_error(ret_error, -EINVAL, "%s contains no CA certificate", path);
+                return tls_set_error(ret_error, -EINVAL, "%s contains no CA certificate", path);
         return 0;
 }
 
@@ -133,7 +94,7 @@ int nut_client_tls_context_new(const char *cafile, const char *certfile, bool ve
         c->verify = verify;
         r = gnutls_certificate_allocate_credentials(&c->cred);
         if (r < 0)
-                return set_error(ret_error, -ENOMEM, "Cannot allocate TLS credentials: %s",
+                return tls_set_error(ret_error, -ENOMEM, "Cannot allocate TLS credentials: %s",
                                  gnutls_strerror(r));
         if (!isempty(cafile)) {
                 r = context_load_ca(c, cafile, ret_error);
@@ -142,13 +103,13 @@ int nut_client_tls_context_new(const char *cafile, const char *certfile, bool ve
         } else if (verify) {
                 r = gnutls_certificate_set_x509_system_trust(c->cred);
                 if (r <= 0)
-                        return set_error(ret_error, -ENOENT, "No CA certificates in the system trust store");
+                        return tls_set_error(ret_error, -ENOENT, "No CA certificates in the system trust store");
         }
         if (!isempty(certfile)) {
                 r = gnutls_certificate_set_x509_key_file2(c->cred, certfile, certfile, GNUTLS_X509_FMT_PEM,
                                                           /* pass= */ NULL, 0);
                 if (r < 0)
-                        return set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
+                        return tls_set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
                                          "Cannot load certificate and key from %s: %s", certfile,
                                          gnutls_strerror(r));
         }
@@ -161,40 +122,12 @@ bool nut_client_tls_supported(void)
         return true;
 }
 
-/* send() with MSG_NOSIGNAL, so that a server that went away never raises SIGPIPE. */
-static ssize_t transport_push(gnutls_transport_ptr_t p, const giovec_t *iov, int iovcnt)
-{
-        NutClientTls *t = p;
-        struct msghdr mh = { .msg_iov = (struct iovec *) iov, .msg_iovlen = iovcnt };
-        ssize_t k;
-
-        k = sendmsg(t->fd, &mh, MSG_NOSIGNAL);
-        if (k < 0) {
-                t->transport_errno = errno;
-                gnutls_transport_set_errno(t->session, errno);
-        }
-        return k;
-}
-
-static ssize_t transport_pull(gnutls_transport_ptr_t p, void *buf, size_t n)
-{
-        NutClientTls *t = p;
-        ssize_t k;
-
-        k = recv(t->fd, buf, n, 0);
-        if (k < 0) {
-                t->transport_errno = errno;
-                gnutls_transport_set_errno(t->session, errno);
-        }
-        return k;
-}
-
 NutClientTls *nut_client_tls_free(NutClientTls *t)
 {
         if (!t)
                 return NULL;
-        if (t->session)
-                gnutls_deinit(t->session);
+        if (t->io.session)
+                gnutls_deinit(t->io.session);
         nut_client_tls_context_unref(t->context);
         free(t->last_error);
         return mfree(t);
@@ -225,22 +158,20 @@ int nut_client_tls_new(NutClientTlsContext *c, int fd, const char *host, NutClie
         t = calloc(1, sizeof(NutClientTls));
         if (!t)
                 return -ENOMEM;
-        t->fd = fd;
+        t->io.fd = fd;
         t->context = nut_client_tls_context_ref(c);
-        r = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+        r = gnutls_init(&t->io.session, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
         if (r >= 0)
-                r = gnutls_set_default_priority(t->session);
+                r = gnutls_set_default_priority(t->io.session);
         if (r >= 0)
-                r = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, c->cred);
+                r = gnutls_credentials_set(t->io.session, GNUTLS_CRD_CERTIFICATE, c->cred);
         if (r >= 0 && !host_is_address(host))
-                r = gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, host, strlen(host));
+                r = gnutls_server_name_set(t->io.session, GNUTLS_NAME_DNS, host, strlen(host));
         if (r < 0)
-                return errno_from_gnutls(r, 0);
+                return tls_errno_from_gnutls(r, 0);
         if (c->verify)
-                gnutls_session_set_verify_cert(t->session, host, 0);
-        gnutls_transport_set_ptr(t->session, t);
-        gnutls_transport_set_vec_push_function(t->session, transport_push);
-        gnutls_transport_set_pull_function(t->session, transport_pull);
+                gnutls_session_set_verify_cert(t->io.session, host, 0);
+        tls_io_attach(&t->io, t->io.session, t->io.fd);
         *ret = TAKE_PTR(t);
         return 0;
 }
@@ -252,7 +183,7 @@ static int session_error(NutClientTls *t, int r)
         free(t->last_error);
         t->last_error = NULL;
         if (r == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR &&
-            gnutls_certificate_verification_status_print(gnutls_session_get_verify_cert_status(t->session),
+            gnutls_certificate_verification_status_print(gnutls_session_get_verify_cert_status(t->io.session),
                                                          GNUTLS_CRT_X509, &text, 0) >= 0) {
                 if (asprintf(&t->last_error, "Server certificate rejected: %s", (char *) text.data) < 0)
                         t->last_error = NULL;
@@ -260,9 +191,9 @@ static int session_error(NutClientTls *t, int r)
         } else if (asprintf(&t->last_error, "%s%s%s", gnutls_strerror(r),
                             r == GNUTLS_E_FATAL_ALERT_RECEIVED ? ": " : "",
                             r == GNUTLS_E_FATAL_ALERT_RECEIVED ?
-                                    gnutls_alert_get_name(gnutls_alert_get(t->session)) : "") < 0)
+                                    gnutls_alert_get_name(gnutls_alert_get(t->io.session)) : "") < 0)
                 t->last_error = NULL;
-        return errno_from_gnutls(r, t->transport_errno);
+        return tls_errno_from_gnutls(r, t->io.transport_errno);
 }
 
 int nut_client_tls_handshake(NutClientTls *t)
@@ -272,7 +203,7 @@ int nut_client_tls_handshake(NutClientTls *t)
         if (t->handshake_done)
                 return 0;
         for (unsigned i = 0; i < RETRY_MAX; i++) {
-                r = gnutls_handshake(t->session);
+                r = gnutls_handshake(t->io.session);
                 if (r == GNUTLS_E_SUCCESS) {
                         t->handshake_done = true;
                         return 0;
@@ -287,14 +218,14 @@ int nut_client_tls_handshake(NutClientTls *t)
 
 bool nut_client_tls_want_write(NutClientTls *t)
 {
-        return t && gnutls_record_get_direction(t->session) == 1;
+        return t && gnutls_record_get_direction(t->io.session) == 1;
 }
 
 /* A server that closes without close_notify is end of file: NUT lines have nothing to truncate. */
 ssize_t nut_client_tls_read(NutClientTls *t, void *buf, size_t n)
 {
         for (unsigned i = 0; i < RETRY_MAX; i++) {
-                ssize_t k = gnutls_record_recv(t->session, buf, n);
+                ssize_t k = gnutls_record_recv(t->io.session, buf, n);
 
                 if (k >= 0)
                         return k;
@@ -321,7 +252,7 @@ ssize_t nut_client_tls_write(NutClientTls *t, const void *buf, size_t n)
 
                 if (chunk > WRITE_CHUNK_MAX)
                         chunk = WRITE_CHUNK_MAX;
-                k = gnutls_record_send(t->session, (const uint8_t *) buf + done, chunk);
+                k = gnutls_record_send(t->io.session, (const uint8_t *) buf + done, chunk);
                 if (k == GNUTLS_E_INTERRUPTED)
                         continue;
                 if (k == GNUTLS_E_AGAIN) {
@@ -348,7 +279,7 @@ char *nut_client_tls_description(NutClientTls *t)
 
         if (!t || !t->handshake_done)
                 return NULL;
-        d = gnutls_session_get_desc(t->session);
+        d = gnutls_session_get_desc(t->io.session);
         s = d ? strdup(d) : NULL;
         gnutls_free(d);
         return s;

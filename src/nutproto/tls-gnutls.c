@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "macro.h"
+#include "tls-gnutls-io.h"
 #include "tls.h"
 
 /* TLS 1.2 is the floor with DISABLE_WEAK_SSL, as in upsd; otherwise whatever gnutls' NORMAL allows. */
@@ -36,55 +37,11 @@ struct NutTlsContext {
 
 struct NutTls {
         NutTlsContext *context;
-        gnutls_session_t session;
-        int fd;                 /* borrowed, never closed here */
-        int transport_errno;    /* errno of the last failed send()/recv() */
+        TlsIo io;               /* session, borrowed fd, transport errno */
         size_t write_queued;    /* plaintext size of a record gnutls holds after GNUTLS_E_AGAIN, else 0 */
         bool handshake_done;
         char *last_error;
 };
-
-static int set_error(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
-static int set_error(char **ret_error, int r, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (ret_error) {
-                va_start(ap, fmt);
-                if (vasprintf(ret_error, fmt, ap) < 0)
-                        *ret_error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
-static int errno_from_gnutls(int r, int transport_errno)
-{
-        switch (r) {
-        case GNUTLS_E_AGAIN:
-        case GNUTLS_E_INTERRUPTED:
-                return -EAGAIN;
-        case GNUTLS_E_MEMORY_ERROR:
-                return -ENOMEM;
-        case GNUTLS_E_FILE_ERROR:
-                return -ENOENT;
-        case GNUTLS_E_PUSH_ERROR:
-        case GNUTLS_E_PULL_ERROR:
-                return transport_errno > 0 ? -transport_errno : -ECONNRESET;
-        case GNUTLS_E_PREMATURE_TERMINATION:
-        case GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
-                return -ECONNRESET;
-        case GNUTLS_E_NO_CERTIFICATE_FOUND:
-        case GNUTLS_E_CERTIFICATE_REQUIRED:
-        case GNUTLS_E_CERTIFICATE_ERROR:
-        case GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR:
-                return -EACCES;
-        case GNUTLS_E_FATAL_ALERT_RECEIVED:
-                return -ECONNABORTED;
-        default:
-                return -EPROTO;
-        }
-}
 
 /* Remembers a fatal session error for nut_tls_last_error() and maps it to an errno. */
 static int session_error(NutTls *t, int r)
@@ -92,7 +49,7 @@ static int session_error(NutTls *t, int r)
         const char *alert = NULL;
 
         if (r == GNUTLS_E_FATAL_ALERT_RECEIVED)
-                alert = gnutls_alert_get_name(gnutls_alert_get(t->session));
+                alert = gnutls_alert_get_name(gnutls_alert_get(t->io.session));
         /* The verify callback already left a more precise message. */
         if (!(t->last_error && (r == GNUTLS_E_CERTIFICATE_ERROR ||
                                 r == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR))) {
@@ -101,51 +58,7 @@ static int session_error(NutTls *t, int r)
                              strempty(alert)) < 0)
                         t->last_error = NULL;
         }
-        return errno_from_gnutls(r, t->transport_errno);
-}
-
-/* The transport: send() with MSG_NOSIGNAL, so that a peer that went away never raises SIGPIPE. */
-static ssize_t transport_push(gnutls_transport_ptr_t p, const giovec_t *iov, int iovcnt)
-{
-        NutTls *t = p;
-        struct msghdr mh = {
-                .msg_iov = (struct iovec *) iov,
-                .msg_iovlen = iovcnt,
-        };
-        ssize_t k;
-
-        k = sendmsg(t->fd, &mh, MSG_NOSIGNAL);
-        if (k < 0) {
-                t->transport_errno = errno;
-                gnutls_transport_set_errno(t->session, errno);
-        }
-        return k;
-}
-
-static ssize_t transport_pull(gnutls_transport_ptr_t p, void *buf, size_t n)
-{
-        NutTls *t = p;
-        ssize_t k;
-
-        k = recv(t->fd, buf, n, 0);
-        if (k < 0) {
-                t->transport_errno = errno;
-                gnutls_transport_set_errno(t->session, errno);
-        }
-        return k;
-}
-
-/* Only reached when gnutls enforces a timeout, which this module never configures; mirrors gnutls' own. */
-static int transport_pull_timeout(gnutls_transport_ptr_t p, unsigned ms)
-{
-        NutTls *t = p;
-        struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
-        int r;
-
-        r = poll(&pfd, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int) ms);
-        if (r < 0)
-                gnutls_transport_set_errno(t->session, errno);
-        return r;
+        return tls_errno_from_gnutls(r, t->io.transport_errno);
 }
 
 /*
@@ -211,17 +124,17 @@ static int context_load_certfile(NutTlsContext *c, const char *certfile, char **
         int r;
 
         if (isempty(certfile))
-                return set_error(ret_error, -EINVAL, "CERTFILE is not set");
+                return tls_set_error(ret_error, -EINVAL, "CERTFILE is not set");
         if (access(certfile, R_OK) < 0) {
                 r = -errno;
-                return set_error(ret_error, r, "Cannot read CERTFILE %s: %s", certfile, strerror(-r));
+                return tls_set_error(ret_error, r, "Cannot read CERTFILE %s: %s", certfile, strerror(-r));
         }
 
         /* One PEM holds the chain and the key, as upsd's CERTFILE: gnutls picks the blocks it needs. */
         r = gnutls_certificate_set_x509_key_file2(c->cred, certfile, certfile, GNUTLS_X509_FMT_PEM,
                                                   /* pass= */ NULL, 0);
         if (r < 0)
-                return set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
+                return tls_set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
                                  "Cannot load certificate and key from CERTFILE %s: %s", certfile,
                                  gnutls_strerror(r));
         return 0;
@@ -234,7 +147,7 @@ static int context_load_ca(NutTlsContext *c, const char *path, char **ret_error)
 
         if (stat(path, &st) < 0) {
                 r = -errno;
-                return set_error(ret_error, r, "Cannot access CERTPATH %s: %s", path, strerror(-r));
+                return tls_set_error(ret_error, r, "Cannot access CERTPATH %s: %s", path, strerror(-r));
         }
 
         /* A directory is read whole (no c_rehash links needed); files that are not PEM are skipped. */
@@ -243,11 +156,11 @@ static int context_load_ca(NutTlsContext *c, const char *path, char **ret_error)
         else
                 r = gnutls_certificate_set_x509_trust_file(c->cred, path, GNUTLS_X509_FMT_PEM);
         if (r < 0)
-                return set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
+                return tls_set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
                                  "Cannot load CA certificates from CERTPATH %s: %s", path,
                                  gnutls_strerror(r));
         if (r == 0)
-                return set_error(ret_error, -EINVAL, "CERTPATH %s contains no CA certificate", path);
+                return tls_set_error(ret_error, -EINVAL, "CERTPATH %s contains no CA certificate", path);
         return 0;
 }
 
@@ -286,9 +199,9 @@ int nut_tls_context_new(
         if (!ret)
                 return -EINVAL;
         if (certrequest < 0 || certrequest >= (int) ELEMENTSOF(requests))
-                return set_error(ret_error, -EINVAL, "CERTREQUEST must be 0, 1 or 2, not %d", certrequest);
+                return tls_set_error(ret_error, -EINVAL, "CERTREQUEST must be 0, 1 or 2, not %d", certrequest);
         if (certrequest > 0 && isempty(cafile_or_dir))
-                return set_error(ret_error, -EINVAL,
+                return tls_set_error(ret_error, -EINVAL,
                                  "CERTREQUEST %d needs CERTPATH, the CA of client certificates",
                                  certrequest);
 
@@ -300,7 +213,7 @@ int nut_tls_context_new(
 
         r = gnutls_certificate_allocate_credentials(&c->cred);
         if (r < 0)
-                return set_error(ret_error, -ENOMEM, "Cannot allocate TLS credentials: %s",
+                return tls_set_error(ret_error, -ENOMEM, "Cannot allocate TLS credentials: %s",
                                  gnutls_strerror(r));
 
         r = context_load_certfile(c, certfile, ret_error);
@@ -317,7 +230,7 @@ int nut_tls_context_new(
 
         r = gnutls_priority_init(&c->priority, disable_weak ? PRIORITY_NO_WEAK : PRIORITY_DEFAULT, &err_pos);
         if (r < 0)
-                return set_error(ret_error, -EINVAL, "Bad TLS priority string at '%s': %s",
+                return tls_set_error(ret_error, -EINVAL, "Bad TLS priority string at '%s': %s",
                                  strempty(err_pos), gnutls_strerror(r));
 
         *ret = TAKE_PTR(c);
@@ -358,8 +271,8 @@ NutTls *nut_tls_free(NutTls *t)
         if (!t)
                 return NULL;
 
-        if (t->session)
-                gnutls_deinit(t->session);
+        if (t->io.session)
+                gnutls_deinit(t->io.session);
         context_unref(t->context);
         free(t->last_error);
         return mfree(t);
@@ -386,26 +299,23 @@ int nut_tls_new(NutTlsContext *c, int fd, NutTls **ret)
         t = calloc(1, sizeof(*t));
         if (!t)
                 return -ENOMEM;
-        t->fd = fd;
+        t->io.fd = fd;
         t->context = c;
         c->n_ref++;
 
-        r = gnutls_init(&t->session, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS);
+        r = gnutls_init(&t->io.session, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS);
         if (r < 0)
-                return errno_from_gnutls(r, 0);
-        r = gnutls_priority_set(t->session, c->priority);
+                return tls_errno_from_gnutls(r, 0);
+        r = gnutls_priority_set(t->io.session, c->priority);
         if (r < 0)
-                return errno_from_gnutls(r, 0);
-        r = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, c->cred);
+                return tls_errno_from_gnutls(r, 0);
+        r = gnutls_credentials_set(t->io.session, GNUTLS_CRD_CERTIFICATE, c->cred);
         if (r < 0)
-                return errno_from_gnutls(r, 0);
-        gnutls_certificate_server_set_request(t->session, c->request);
-        gnutls_session_set_ptr(t->session, t);
+                return tls_errno_from_gnutls(r, 0);
+        gnutls_certificate_server_set_request(t->io.session, c->request);
+        gnutls_session_set_ptr(t->io.session, t);
 
-        gnutls_transport_set_ptr(t->session, t);
-        gnutls_transport_set_vec_push_function(t->session, transport_push);
-        gnutls_transport_set_pull_function(t->session, transport_pull);
-        gnutls_transport_set_pull_timeout_function(t->session, transport_pull_timeout);
+        tls_io_attach(&t->io, t->io.session, t->io.fd);
 
         *ret = TAKE_PTR(t);
         return 0;
@@ -430,7 +340,7 @@ int nut_tls_handshake(NutTls *t)
                 return 0;
 
         for (unsigned i = 0; i < RETRY_MAX; i++) {
-                r = gnutls_handshake(t->session);
+                r = gnutls_handshake(t->io.session);
                 if (r == GNUTLS_E_SUCCESS) {
                         t->handshake_done = true;
                         return 0;
@@ -443,7 +353,7 @@ int nut_tls_handshake(NutTls *t)
         }
 
         /* Tell the client why (e.g. certificate_required), best-effort: the connection is closed next. */
-        (void) gnutls_alert_send_appropriate(t->session, r);
+        (void) gnutls_alert_send_appropriate(t->io.session, r);
         return session_error(t, r);
 }
 
@@ -455,7 +365,7 @@ int nut_tls_handshake(NutTls *t)
  */
 bool nut_tls_want_write(NutTls *t)
 {
-        return t && gnutls_record_get_direction(t->session) == 1;
+        return t && gnutls_record_get_direction(t->io.session) == 1;
 }
 
 /**
@@ -478,7 +388,7 @@ ssize_t nut_tls_read(NutTls *t, void *buf, size_t n)
                 return -EINVAL;
 
         for (unsigned i = 0; i < RETRY_MAX; i++) {
-                k = gnutls_record_recv(t->session, buf, n);
+                k = gnutls_record_recv(t->io.session, buf, n);
                 if (k >= 0)
                         return k;
                 if (k == GNUTLS_E_AGAIN)
@@ -524,7 +434,7 @@ ssize_t nut_tls_write(NutTls *t, const void *buf, size_t n)
                 if (chunk > WRITE_CHUNK_MAX)
                         chunk = WRITE_CHUNK_MAX;
 
-                k = gnutls_record_send(t->session, (const uint8_t *) buf + done, chunk);
+                k = gnutls_record_send(t->io.session, (const uint8_t *) buf + done, chunk);
                 if (k == GNUTLS_E_INTERRUPTED)
                         continue;
                 if (k == GNUTLS_E_AGAIN) {
@@ -553,7 +463,7 @@ ssize_t nut_tls_write(NutTls *t, const void *buf, size_t n)
  */
 size_t nut_tls_pending(NutTls *t)
 {
-        return t && t->handshake_done ? gnutls_record_check_pending(t->session) : 0;
+        return t && t->handshake_done ? gnutls_record_check_pending(t->io.session) : 0;
 }
 
 /**
@@ -563,7 +473,7 @@ size_t nut_tls_pending(NutTls *t)
 void nut_tls_bye(NutTls *t)
 {
         if (t && t->handshake_done)
-                (void) gnutls_bye(t->session, GNUTLS_SHUT_WR);
+                (void) gnutls_bye(t->io.session, GNUTLS_SHUT_WR);
 }
 
 /* The client certificate's CN, in printable ASCII: it goes to logs. */
@@ -576,7 +486,7 @@ static char *peer_common_name(NutTls *t)
         unsigned n = 0;
         int r;
 
-        certs = gnutls_certificate_get_peers(t->session, &n);
+        certs = gnutls_certificate_get_peers(t->io.session, &n);
         if (!certs || n == 0)
                 return NULL;
         if (gnutls_x509_crt_init(&crt) < 0)
@@ -612,8 +522,8 @@ char *nut_tls_peer_description(NutTls *t)
 
         cn = peer_common_name(t);
         if (asprintf(&s, "%s %s, %s%s",
-                     strempty(gnutls_protocol_get_name(gnutls_protocol_get_version(t->session))),
-                     strempty(gnutls_cipher_get_name(gnutls_cipher_get(t->session))),
+                     strempty(gnutls_protocol_get_name(gnutls_protocol_get_version(t->io.session))),
+                     strempty(gnutls_cipher_get_name(gnutls_cipher_get(t->io.session))),
                      !cn ? "no client certificate" : isempty(cn) ? "client certificate without CN"
                                                                  : "client certificate CN=",
                      strempty(cn)) < 0)

@@ -142,7 +142,7 @@ static int shutdown_spawn(Manager *m, char **argv, const char *extra_arg, char *
         posix_spawnattr_setsigmask(&attr, &none);
         posix_spawnattr_setsigdefault(&attr, &all);
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        r = posix_spawn(&pid, args[0], NULL, &attr, args, envp);
+        r = posix_spawnp(&pid, args[0], NULL, &attr, args, envp);
         posix_spawnattr_destroy(&attr);
         if (r != 0)
                 return log_warning_errno(r, "Cannot run %s (%s): %m", what, args[0]);

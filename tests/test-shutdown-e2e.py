@@ -118,8 +118,9 @@ def main():
         write(os.path.join(tmp, 'ups.dev'), 'ups.status: OB DISCHRG LB\nbattery.charge: 8\n')
         check(wait_for(lambda: 'SHUTDOWN ' in notified(tmp)), 'NOTIFYCMD: SHUTDOWN', notified(tmp))
         # NOTIFYCMD runs concurrently, so the log has the set; the order is checked on D-Bus below
-        seq = sorted(l.split()[0] for l in notified(tmp) if l)
-        check(seq == ['FSD', 'LOWBATT', 'ONBATT', 'SHUTDOWN'], 'NOTIFYCMD got ONBATT, LOWBATT, FSD, SHUTDOWN', seq)
+        got = lambda: sorted(l.split()[0] for l in notified(tmp) if l)
+        wait_for(lambda: got() == ['FSD', 'LOWBATT', 'ONBATT', 'SHUTDOWN'], 5)
+        check(got() == ['FSD', 'LOWBATT', 'ONBATT', 'SHUTDOWN'], 'NOTIFYCMD got ONBATT, LOWBATT, FSD, SHUTDOWN', got())
         check(wait_for(lambda: len(mock_calls('PowerOff') or []) == 1), 'logind PowerOff called',
               mock_calls('PowerOff'))
         check([a.get('data') for a in (mock_calls('PowerOff') or [[0, []]])[0][1]] == [False], 'PowerOff(false): the fallback of a '
@@ -150,7 +151,7 @@ def main():
         check(r.returncode == 0, 'ForcedShutdown() as root', r.stderr)
         check(wait_for(lambda: len(mock_calls('PowerOff') or []) == 1), 'ForcedShutdown powers off',
               mock_calls('PowerOff'))
-        check('FSD ups' in notified(tmp), 'FSD notified', notified(tmp))
+        check(wait_for(lambda: 'FSD ups' in notified(tmp), 5), 'FSD notified', notified(tmp))
     finally:
         nutd.terminate()
         nutd.wait(10)

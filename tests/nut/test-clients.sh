@@ -144,9 +144,12 @@ check "upslog logs the current values" wait_for 8 grep -qx 'OL|100|Lab|Dummy UPS
 sed -e 's/^ups.status: .*/ups.status: OB DISCHRG/' -e 's/^battery.charge: .*/battery.charge: 57/' \
     "$HERE/dummy.dev" > "$NUT_CONFPATH/dummy.dev.new"
 mv "$NUT_CONFPATH/dummy.dev.new" "$NUT_CONFPATH/dummy.dev"
+# NUT's dummy-ups notices a change by st_mtime in whole seconds: make sure it moved
+touch -m -d "@$(( $(date +%s) + 2 ))" "$NUT_CONFPATH/dummy.dev"
 check "upslog sees the new .dev values (OB DISCHRG, 57)" wait_for 10 grep -qx 'OB DISCHRG|57|Lab|Dummy UPS' "$T/upslog.log"
 kill "$UPSLOG_PID" 2>/dev/null; wait "$UPSLOG_PID" 2>/dev/null
 cp "$HERE/dummy.dev" "$NUT_CONFPATH/dummy.dev.new"; mv "$NUT_CONFPATH/dummy.dev.new" "$NUT_CONFPATH/dummy.dev"
+touch -m -d "@$(( $(date +%s) + 4 ))" "$NUT_CONFPATH/dummy.dev"
 check "the .dev is back to OL" wait_for 10 sh -c "upsc 'dummy@$H' ups.status 2>/dev/null | grep -qx OL"
 
 # ---- PyNUT ----

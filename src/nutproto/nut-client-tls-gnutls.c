@@ -46,27 +46,6 @@ NutClientTlsContext *nut_client_tls_context_unref(NutClientTlsContext *c)
         return mfree(c);
 }
 
-static int context_load_ca(NutClientTlsContext *c, const char *path, char **ret_error)
-{
-        struct stat st;
-        int r;
-
-        if (stat(path, &st) < 0) {
-                r = -errno;
-                return tls_set_error(ret_error, r, "Cannot access %s: %s", path, strerror(-r));
-        }
-        if (S_ISDIR(st.st_mode))
-                r = gnutls_certificate_set_x509_trust_dir(c->cred, path, GNUTLS_X509_FMT_PEM);
-        else
-                r = gnutls_certificate_set_x509_trust_file(c->cred, path, GNUTLS_X509_FMT_PEM);
-        if (r < 0)
-                return tls_set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
-                                 "Cannot load CA certificates from %s: %s", path, gnutls_strerror(r));
-        if (r == 0)
-                return tls_set_error(ret_error, -EINVAL, "%s contains no CA certificate", path);
-        return 0;
-}
-
 /**
  * nut_client_tls_context_new() - what client sessions trust and present
  * @cafile: PEM file, or directory of PEM files, with the CAs to trust; NULL: the system store (only
@@ -97,7 +76,7 @@ int nut_client_tls_context_new(const char *cafile, const char *certfile, bool ve
                 return tls_set_error(ret_error, -ENOMEM, "Cannot allocate TLS credentials: %s",
                                  gnutls_strerror(r));
         if (!isempty(cafile)) {
-                r = context_load_ca(c, cafile, ret_error);
+                r = tls_load_ca(c->cred, cafile, "", ret_error);
                 if (r < 0)
                         return r;
         } else if (verify) {

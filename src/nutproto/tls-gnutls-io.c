@@ -7,7 +7,9 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "tls-gnutls-io.h"
 
@@ -104,4 +106,33 @@ int tls_set_error(char **ret_error, int r, const char *fmt, ...)
                 va_end(ap);
         }
         return r;
+}
+
+/**
+ * tls_load_ca() - trust the CA certificates of a PEM file, or of every PEM file in a directory
+ *
+ * what prefixes the path in error texts (e.g. "CERTPATH "). Returns -EINVAL when nothing usable
+ * is there.
+ */
+int tls_load_ca(gnutls_certificate_credentials_t cred, const char *path, const char *what, char **ret_error)
+{
+        struct stat st;
+        int r;
+
+        if (stat(path, &st) < 0) {
+                r = -errno;
+                return tls_set_error(ret_error, r, "Cannot access %s%s: %s", what, path, strerror(-r));
+        }
+
+        /* A directory is read whole (no c_rehash links needed); files that are not PEM are skipped. */
+        if (S_ISDIR(st.st_mode))
+                r = gnutls_certificate_set_x509_trust_dir(cred, path, GNUTLS_X509_FMT_PEM);
+        else
+                r = gnutls_certificate_set_x509_trust_file(cred, path, GNUTLS_X509_FMT_PEM);
+        if (r < 0)
+                return tls_set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
+                                     "Cannot load CA certificates from %s%s: %s", what, path, gnutls_strerror(r));
+        if (r == 0)
+                return tls_set_error(ret_error, -EINVAL, "%s%s contains no CA certificate", what, path);
+        return 0;
 }

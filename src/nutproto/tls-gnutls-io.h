@@ -17,4 +17,5 @@ typedef struct TlsIo {
 
 void tls_io_attach(TlsIo *io, gnutls_session_t session, int fd);
 int tls_errno_from_gnutls(int r, int transport_errno);
+int tls_load_ca(gnutls_certificate_credentials_t cred, const char *path, const char *what, char **ret_error);
 int tls_set_error(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);

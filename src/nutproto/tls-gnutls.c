@@ -140,30 +140,6 @@ static int context_load_certfile(NutTlsContext *c, const char *certfile, char **
         return 0;
 }
 
-static int context_load_ca(NutTlsContext *c, const char *path, char **ret_error)
-{
-        struct stat st;
-        int r;
-
-        if (stat(path, &st) < 0) {
-                r = -errno;
-                return tls_set_error(ret_error, r, "Cannot access CERTPATH %s: %s", path, strerror(-r));
-        }
-
-        /* A directory is read whole (no c_rehash links needed); files that are not PEM are skipped. */
-        if (S_ISDIR(st.st_mode))
-                r = gnutls_certificate_set_x509_trust_dir(c->cred, path, GNUTLS_X509_FMT_PEM);
-        else
-                r = gnutls_certificate_set_x509_trust_file(c->cred, path, GNUTLS_X509_FMT_PEM);
-        if (r < 0)
-                return tls_set_error(ret_error, r == GNUTLS_E_MEMORY_ERROR ? -ENOMEM : -EINVAL,
-                                 "Cannot load CA certificates from CERTPATH %s: %s", path,
-                                 gnutls_strerror(r));
-        if (r == 0)
-                return tls_set_error(ret_error, -EINVAL, "CERTPATH %s contains no CA certificate", path);
-        return 0;
-}
-
 /**
  * nut_tls_context_new() - server credentials from upsd.conf values
  * @certfile: PEM with the certificate chain and the private key (upsd's CERTFILE); the key must not be
@@ -220,7 +196,7 @@ int nut_tls_context_new(
         if (r < 0)
                 return r;
         if (!isempty(cafile_or_dir)) {
-                r = context_load_ca(c, cafile_or_dir, ret_error);
+                r = tls_load_ca(c->cred, cafile_or_dir, "CERTPATH ", ret_error);
                 if (r < 0)
                         return r;
         }

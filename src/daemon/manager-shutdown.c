@@ -62,7 +62,9 @@ static Device *monitor_device(Manager *m, const UpsmonMonitor *mon)
  */
 static unsigned auto_power_value(const Device *d)
 {
-        return d->summary.driver && streq(d->summary.driver, "dummy-ups") ? 0 : 1;
+        const DriverOps *ops = d->driver ?: driver_find(strempty(d->summary.driver));
+
+        return ops && ops->transport == DRIVER_SIMULATED ? 0 : 1;
 }
 
 /* One input per monitored UPS: every device without upsmon.conf, else the MONITOR lines. */
@@ -338,7 +340,7 @@ static void on_prepare_for_shutdown(Logind *l, bool start, void *userdata)
                 for (size_t i = 0; i < m->n_devices; i++) {
                         Device *d = m->devices[i];
 
-                        if (!d->driver || !streq(d->driver->name, "nut-remote") ||
+                        if (!d->driver || d->driver->transport != DRIVER_NETWORK ||
                             !device_has_command(d, "shutdown.return"))
                                 continue;
                         log_notice("%s: shutdown.return before the network goes", d->name);

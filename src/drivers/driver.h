@@ -14,8 +14,16 @@ typedef struct DeviceConfig DeviceConfig;
 /* Called exactly once per accepted operation: r = 0 on success, negative errno on failure. */
 typedef void (*DeviceOpDone)(int r, void *userdata);
 
+/* Where a driver's device is: it decides how the shutdown treats it. */
+typedef enum DriverTransport {
+        DRIVER_LOCAL,           /* attached to this host: cut its power at the very end */
+        DRIVER_NETWORK,         /* reached over the network: told while the network is up */
+        DRIVER_SIMULATED,       /* no hardware: powers this host only when upsmon.conf says so */
+} DriverTransport;
+
 typedef struct DriverOps {
         const char *name;               /* ups.conf "driver =" value */
+        DriverTransport transport;
         const char *version;            /* published as driver.version.internal */
 
         /* > 0: this driver claims a hot-plugged device. NULL: never hot-plugged. */

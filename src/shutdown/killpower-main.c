@@ -79,7 +79,7 @@ static int killpower_devices(const UpsConfig *ups)
                 const DriverOps *ops = driver_find(c->driver);
 
                 /* network devices were told while the network was up */
-                if (!ops || !ops->killpower || streq(ops->name, "nut-remote"))
+                if (!ops || !ops->killpower || ops->transport == DRIVER_NETWORK)
                         continue;
                 if (device_new(c->name, e, &x.d[i]) < 0 || device_start_driver(x.d[i], ops, c) < 0)
                         x.d[i] = device_unref(x.d[i]);

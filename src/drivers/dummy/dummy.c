@@ -342,6 +342,7 @@ static void dummy_stop(void *state)
 
 const DriverOps dummy_driver = {
         .name = "dummy-ups",
+        .transport = DRIVER_SIMULATED,
         .version = "0.1",
         .start = dummy_start,
         .setvar = dummy_setvar,

@@ -356,6 +356,7 @@ int nut_remote_set_fsd(void *state, DeviceOpDone done, void *userdata)
 
 const DriverOps nut_remote_driver = {
         .name = "nut-remote",
+        .transport = DRIVER_NETWORK,
         .version = "0.1",
         .start = nut_remote_start,
         .setvar = nut_remote_setvar,

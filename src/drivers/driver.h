@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct udev_device;
 typedef struct Device Device;
@@ -21,10 +22,18 @@ typedef enum DriverTransport {
         DRIVER_SIMULATED,       /* no hardware: powers this host only when upsmon.conf says so */
 } DriverTransport;
 
+/* A USB device a driver claims by its IDs; lists end with { 0, 0 } */
+typedef struct UsbId {
+        uint16_t vendor, product;
+} UsbId;
+
 typedef struct DriverOps {
         const char *name;               /* ups.conf "driver =" value */
         DriverTransport transport;
         const char *version;            /* published as driver.version.internal */
+
+        /* The VID:PIDs the udev rules let the service open; NULL: none */
+        const UsbId *usb_ids;
 
         /* > 0: this driver claims a hot-plugged device. NULL: never hot-plugged. */
         int (*match_udev)(struct udev_device *d);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,9 +43,13 @@ typedef enum HidStatusBit {
         HID_STATUS_VRANGE,
         HID_STATUS_FRANGE,
         _HID_STATUS_MAX,
+        _HID_STATUS_INVALID = -EINVAL,  /* what hid_status_bit_from_string() returns for a non-bit */
 } HidStatusBit;
 
 typedef uint32_t HidStatusWord;
+
+/* The mask of one bit in a HidStatusWord (for callers and tests that build or test a word) */
+#define HID_STATUS_BIT(b) (UINT32_C(1) << (b))
 
 /* usbhid-ups options that change the translation */
 typedef enum HidStatusOptions {

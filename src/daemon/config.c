@@ -330,3 +330,32 @@ int ups_config_add_remote(UpsConfig *c, const char *system, const char *username
         c->n_devices++;
         return 1;
 }
+
+/**
+ * ups_config_add_detected() - the section nutd makes up for an auto-detected device
+ *
+ * @params: key, value, key, value... (the driver's match keys for this unit)
+ */
+int ups_config_add_detected(UpsConfig *c, const char *name, const char *driver, char **params)
+{
+        DeviceConfig *d, *a;
+
+        a = realloc(c->devices, (c->n_devices + 1) * sizeof(DeviceConfig));
+        if (!a)
+                return -ENOMEM;
+        c->devices = a;
+        d = &a[c->n_devices];
+        *d = (DeviceConfig) { .config_dir = c->config_dir, .globals = c->globals, .n_globals = c->n_globals };
+        if (!(d->name = strdup(name)) || !(d->driver = strdup(driver)) || !(d->port = strdup("auto")) ||
+            pairs_add(&d->params, &d->n_params, "port", "auto") < 0) {
+                device_config_done(d);
+                return -ENOMEM;
+        }
+        for (char **p = params; p && p[0] && p[1]; p += 2)
+                if (pairs_add(&d->params, &d->n_params, p[0], p[1]) < 0) {
+                        device_config_done(d);
+                        return -ENOMEM;
+                }
+        c->n_devices++;
+        return 0;
+}

@@ -51,6 +51,7 @@ int ups_config_parse(const char *config_dir, const char *name, const char *text,
                      char **ret_error);
 
 int ups_config_add_remote(UpsConfig *c, const char *system, const char *username, const char *password);
+int ups_config_add_detected(UpsConfig *c, const char *name, const char *driver, char **params);
 const char *device_config_get(const DeviceConfig *c, const char *key);
 bool device_config_equal(const DeviceConfig *a, const DeviceConfig *b);
 int device_config_resolve_path(const DeviceConfig *c, const char *path, char **ret);

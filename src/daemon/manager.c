@@ -27,6 +27,9 @@ int manager_new(const char *config_dir, Manager **ret)
         if (!m->config_dir)
                 return -ENOMEM;
         nutd_config_init(&m->nutd);
+        m->detected = calloc(1, sizeof(UpsConfig));
+        if (!m->detected)
+                return -ENOMEM;
         r = sd_event_default(&m->event);
         if (r < 0)
                 return r;
@@ -52,8 +55,10 @@ Manager *manager_free(Manager *m)
 {
         if (!m)
                 return NULL;
+        m->hotplug = hotplug_free(m->hotplug);
         while (m->n_devices > 0)
                 manager_drop_device(m, m->n_devices - 1);
+        ups_config_free(m->detected);
         free(m->devices);
         nut_server_free(m->nut);
         nut_users_free(m->users);
@@ -182,13 +187,38 @@ static const DeviceConfig *ups_config_find(const UpsConfig *c, const char *name)
         return NULL;
 }
 
-/* Makes the device set match the new configuration: gone sections go, changed ones restart. */
+const DeviceConfig *manager_find_config(Manager *m, const char *name)
+{
+        const DeviceConfig *c = ups_config_find(m->ups, name);
+
+        return c ? c : ups_config_find(m->detected, name);
+}
+
+int manager_add_detected_device(Manager *m, const char *name, const char *driver, char **params, Device **ret)
+{
+        int r;
+
+        r = ups_config_add_detected(m->detected, name, driver, params);
+        if (r < 0)
+                return r;
+        r = manager_add_device(m, &m->detected->devices[m->detected->n_devices - 1]);
+        if (r < 0)
+                return r;
+        manager_update_status(m);
+        *ret = manager_find_device(m, name);
+        return *ret ? 0 : -ENOENT;
+}
+
+/* Makes the device set match the new configuration: gone sections go, changed ones restart.
+ * Auto-detected devices stay. */
 static void manager_apply_config(Manager *m, UpsConfig *old)
 {
         for (size_t i = m->n_devices; i > 0; i--) {
                 const char *name = m->devices[i - 1]->name;
                 const DeviceConfig *n = ups_config_find(m->ups, name), *o = ups_config_find(old, name);
 
+                if (!n && !o && ups_config_find(m->detected, name))
+                        continue;
                 if (!n || !o || !device_config_equal(n, o))
                         manager_drop_device(m, i - 1);
         }
@@ -326,6 +356,8 @@ int manager_reload(Manager *m, char **ret_error)
         old = m->ups;
         m->ups = c.ups;
         manager_apply_config(m, old);
+        if (m->hotplug)
+                (void) hotplug_enumerate(m->hotplug);
         log_info("Configuration reloaded: %zu devices", m->n_devices);
         (void) sd_notify(false, "READY=1");
         return 0;
@@ -420,6 +452,11 @@ int manager_start(Manager *m)
         if (r < 0)
                 return r;
         manager_apply_config(m, NULL);
+        r = hotplug_new(m, &m->hotplug);
+        if (r < 0)
+                log_warning_errno(r, "Cannot follow udev, USB devices will not be found: %m");
+        else
+                (void) hotplug_enumerate(m->hotplug);
         log_info("nutd %s running: %zu devices from %s", PACKAGE_VERSION, m->n_devices, m->config_dir);
         (void) sd_notify(false, "READY=1");
         return 0;

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "controller.h"
 #include "device.h"
+#include "hotplug.h"
 #include "logind.h"
 #include "polkit.h"
 #include "server.h"
@@ -42,6 +43,9 @@ typedef struct Manager {
         bool power_failure_shutdown;    /* we started the shutdown (what PrepareForShutdown acts on) */
         bool in_shutdown_evaluate;
 
+        Hotplug *hotplug;
+        UpsConfig *detected;    /* the sections made up for auto-detected devices */
+
         Device **devices;       /* sorted by strcasecmp(name) */
         size_t n_devices;
 
@@ -59,6 +63,8 @@ int manager_run(Manager *m);
 int manager_reload(Manager *m, char **ret_error);
 
 Device *manager_find_device(Manager *m, const char *name);
+const DeviceConfig *manager_find_config(Manager *m, const char *name);
+int manager_add_detected_device(Manager *m, const char *name, const char *driver, char **params, Device **ret);
 void manager_device_changed(Device *d, const DeviceChange *change, void *userdata);
 
 /* manager-dbus.c */

@@ -8,6 +8,9 @@
 static const DriverOps *const driver_table[] = {
         &dummy_driver,
         &nut_remote_driver,
+#if ENABLE_USB
+        &usbhid_driver,
+#endif
 };
 
 const DriverOps *driver_find(const char *name)

@@ -8,3 +8,4 @@
 
 extern const DriverOps dummy_driver;
 extern const DriverOps nut_remote_driver;
+extern const DriverOps usbhid_driver;

@@ -38,6 +38,16 @@ typedef struct DriverOps {
         /* > 0: this driver claims a hot-plugged device. NULL: never hot-plugged. */
         int (*match_udev)(struct udev_device *d);
 
+        /* Hot-plug, for drivers of local devices: does this section (or the section
+         * nutd made up for an auto-detected device) describe this udev device? > 0: yes */
+        int (*match_config)(const DeviceConfig *c, struct udev_device *u);
+        /* The device appeared (or was there at start-up) / went away */
+        int (*attach)(void *state, struct udev_device *u);
+        void (*detach)(void *state);
+        /* The section nutd uses for an auto-detected device: match keys as ups.conf keys, and
+         * the name it proposes (the manager makes it unique) */
+        int (*describe_udev)(struct udev_device *u, char **ret_name, char ***ret_params);
+
         /* Sets up I/O on the device's event loop; the first data arrives later. */
         int (*start)(Device *d, const DeviceConfig *c, void **ret_state);
 

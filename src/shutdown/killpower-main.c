@@ -9,12 +9,14 @@
  *   nutd-killpower --config-dir DIR --flag FILE poweroff   (by hand, or in tests)
  */
 #include <getopt.h>
+#include <libudev.h>
 #include <stdio.h>
 #include <systemd/sd-event.h>
 
 #include "config.h"
 #include "device.h"
-#include "driver.h"
+#include "driver-table.h"
+#include "strv.h"
 #include "log.h"
 #include "time-util.h"
 
@@ -33,7 +35,8 @@ static void on_done(int r, void *userdata)
 static bool all_connected(Device **devices, size_t n)
 {
         for (size_t i = 0; i < n; i++)
-                if (devices[i] && devices[i]->connection == DEVICE_WAITING)
+                if (devices[i] && (devices[i]->connection == DEVICE_WAITING ||
+                                   (devices[i]->driver->attach && devices[i]->connection != DEVICE_CONNECTED)))
                         return false;
         return true;
 }
@@ -49,6 +52,7 @@ static void run_until(sd_event *e, uint64_t usec, bool (*cond)(void *), void *da
 
 typedef struct Devices {
         Device **d;
+        bool *attached;         /* a USB device was given to it */
         size_t n;
         unsigned left;
 } Devices;
@@ -65,14 +69,75 @@ static bool devices_done(void *data)
         return ((Devices *) data)->left == 0;
 }
 
+/* Gives each present USB device to the section that matches it, or, when nothing does and
+ * auto-detection is on, to a new section of the driver that claims it (as nutd would have) */
+static void attach_present(sd_event *e, UpsConfig *ups, Devices *x, bool autodetect)
+{
+        struct udev *udev = udev_new();
+        struct udev_enumerate *en = udev ? udev_enumerate_new(udev) : NULL;
+        struct udev_list_entry *it;
+        size_t n_drivers;
+        const DriverOps *const *drivers = driver_table_get(&n_drivers);
+
+        if (!en || udev_enumerate_add_match_subsystem(en, "usb") < 0 ||
+            udev_enumerate_add_match_property(en, "DEVTYPE", "usb_device") < 0 || udev_enumerate_scan_devices(en) < 0)
+                goto done;
+        udev_list_entry_foreach(it, udev_enumerate_get_list_entry(en)) {
+                struct udev_device *u = udev_device_new_from_syspath(udev, udev_list_entry_get_name(it));
+                bool taken = false;
+
+                for (size_t i = 0; u && i < x->n && !taken; i++) {
+                        Device *d = x->d[i];
+
+                        if (d && d->driver->attach && d->driver->match_config &&
+                            d->driver->match_config(&ups->devices[i], u) > 0 && !x->attached[i]) {
+                                taken = x->attached[i] = true;
+                                (void) d->driver->attach(d->driver_state, u);
+                        }
+                }
+                for (size_t k = 0; u && autodetect && !taken && k < n_drivers; k++) {
+                        const DriverOps *ops = drivers[k];
+                        _cleanup_strv_free_ char **params = NULL;
+                        _cleanup_free_ char *name = NULL;
+                        Device **a;
+                        bool *b;
+
+                        if (!ops->match_udev || !ops->describe_udev || ops->match_udev(u) <= 0 ||
+                            ops->describe_udev(u, &name, &params) < 0 ||
+                            ups_config_add_detected(ups, name, ops->name, params) < 0)
+                                continue;
+                        a = realloc(x->d, (x->n + 1) * sizeof(Device *));
+                        if (a)
+                                x->d = a;
+                        b = a ? realloc(x->attached, (x->n + 1) * sizeof(bool)) : NULL;
+                        if (!b)
+                                break;
+                        x->attached = b;
+                        x->attached[x->n] = true;
+                        if (device_new(name, e, &x->d[x->n]) < 0 ||
+                            device_start_driver(x->d[x->n], ops, &ups->devices[ups->n_devices - 1]) < 0)
+                                x->d[x->n] = device_unref(x->d[x->n]);
+                        else
+                                (void) ops->attach(x->d[x->n]->driver_state, u);
+                        x->n++;
+                        taken = true;
+                }
+                udev_device_unref(u);
+        }
+done:
+        udev_enumerate_unref(en);
+        udev_unref(udev);
+}
+
 /* Starts each local device's driver, waits for data, and sends kill-power to all. */
-static int killpower_devices(const UpsConfig *ups)
+static int killpower_devices(UpsConfig *ups, bool autodetect)
 {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
-        Devices x = { .d = calloc(ups->n_devices + 1, sizeof(Device *)), .n = ups->n_devices };
+        Devices x = { .d = calloc(ups->n_devices + 1, sizeof(Device *)), .n = ups->n_devices,
+                      .attached = calloc(ups->n_devices + 1, sizeof(bool)) };
         int r;
 
-        if (!x.d || (r = sd_event_new(&e)) < 0)
+        if (!x.d || !x.attached || (r = sd_event_new(&e)) < 0)
                 return log_oom();
         for (size_t i = 0; i < ups->n_devices; i++) {
                 const DeviceConfig *c = &ups->devices[i];
@@ -84,6 +149,7 @@ static int killpower_devices(const UpsConfig *ups)
                 if (device_new(c->name, e, &x.d[i]) < 0 || device_start_driver(x.d[i], ops, c) < 0)
                         x.d[i] = device_unref(x.d[i]);
         }
+        attach_present(e, ups, &x, autodetect);
         run_until(e, KILLPOWER_CONNECT_USEC, devices_ready, &x);
         for (size_t i = 0; i < x.n; i++) {
                 if (!x.d[i])
@@ -106,6 +172,7 @@ static int killpower_devices(const UpsConfig *ups)
                 device_unref(x.d[i]);
         }
         free(x.d);
+        free(x.attached);
         return 0;
 }
 
@@ -117,7 +184,8 @@ int main(int argc, char *argv[])
                 {}
         };
         _cleanup_(ups_config_freep) UpsConfig *ups = NULL;
-        _cleanup_free_ char *flag = NULL, *error = NULL;
+        _cleanup_free_ char *flag = NULL, *error = NULL, *nutd_conf = NULL;
+        NutdConfig nutd;
         const char *dir = getenv("NUT_CONFPATH") ?: NUTD_CONFDIR, *verb;
         int c;
 
@@ -146,5 +214,8 @@ int main(int argc, char *argv[])
                 log_error("%s", strempty(error));
                 return 1;
         }
-        return killpower_devices(ups) < 0 ? 1 : 0;
+        nutd_config_init(&nutd);
+        if (asprintf(&nutd_conf, "%s/nutd.conf", dir) >= 0 && nutd_config_load(&nutd, nutd_conf, NULL) < 0)
+                log_warning("%s: unreadable, auto-detecting USB devices anyway", nutd_conf);
+        return killpower_devices(ups, nutd.autodetect) < 0 ? 1 : 0;
 }

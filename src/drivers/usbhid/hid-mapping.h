@@ -70,6 +70,9 @@ typedef enum HidDeviceHook {
         HID_HOOK_DISABLE_INTERRUPT_PIPE = 1 << 1,
         HID_HOOK_CPS_BATTERY_SCALE = 1 << 2,
         HID_HOOK_GET_VOLTAGE_MULTIPLIER = 1 << 3,
+        HID_HOOK_BATTERY_SCALE_0DOT1 = 1 << 4,  /* tripplite: battery_scale 0.1 */
+        HID_HOOK_BATTERY_SCALE_1DOT0 = 1 << 5,  /* tripplite: battery_scale 1.0 */
+        HID_HOOK_SMART1500LCDT_SCALE = 1 << 6,  /* tripplite: battery, I/O voltage, frequency, current */
 } HidDeviceHook;
 
 typedef enum HidFixReportDesc {
@@ -100,6 +103,10 @@ typedef struct HidUsbId {
 extern const HidSubdriver *const hid_subdrivers[];
 /* For a standard HID Power Device whose vendor no subdriver knows */
 extern const HidSubdriver hid_subdriver_generic;
+extern const HidSubdriver hid_subdriver_mge, hid_subdriver_apc, hid_subdriver_arduino, hid_subdriver_belkin,
+        hid_subdriver_cps, hid_subdriver_delta_ups, hid_subdriver_ecoflow, hid_subdriver_ever,
+        hid_subdriver_idowell, hid_subdriver_legrand, hid_subdriver_liebert, hid_subdriver_openups,
+        hid_subdriver_powercom, hid_subdriver_powervar, hid_subdriver_salicru, hid_subdriver_tripplite;
 
 /* Every usbhid-ups VID:PID of usb-ids.tsv, sorted by vendor, then product */
 extern const HidUsbId hid_usb_ids[];

@@ -250,6 +250,9 @@ def generic_rows(subs, mappings, lookups, names):
                 continue
             if m['lookup'] and lookups[m['lookup']]['defined_in'] != 'common':
                 continue
+            # vendor scale fixes (belkin's frequency in 0.1 Hz) are not the standard's units
+            if m['lookup'] and m['lookup'].startswith('divide_by_'):
+                continue
             key = (m['kind'], m['key_name'], m['hid_path'], m['lookup'])
             if key not in seen:
                 seen.add(key)
@@ -262,7 +265,8 @@ GENERIC_RULE = '''/*
  * subdriver knows: the union of the rows of all subdrivers, taken in probe order, whose every
  * path component is a name of the generic usage table (meaning the same usage in the
  * subdriver's own table, if it has one) and whose lookup table is absent or defined in NUT's
- * common code; de-duplicated on (kind, NUT name, HID path, lookup), the first one seen kept in
+ * common code and is not a divide_by_* scale fix (a vendor's units, e.g. belkin's frequency
+ * in 0.1 Hz, not the standard's); de-duplicated on (kind, NUT name, HID path, lookup), the first one seen kept in
  * its place. NUT itself has no such table (it needs a subdriver to claim the device).
  */'''
 

@@ -2349,7 +2349,8 @@ const HidSubdriver hid_subdriver_tripplite = {
  * subdriver knows: the union of the rows of all subdrivers, taken in probe order, whose every
  * path component is a name of the generic usage table (meaning the same usage in the
  * subdriver's own table, if it has one) and whose lookup table is absent or defined in NUT's
- * common code; de-duplicated on (kind, NUT name, HID path, lookup), the first one seen kept in
+ * common code and is not a divide_by_* scale fix (a vendor's units, e.g. belkin's frequency
+ * in 0.1 Hz, not the standard's); de-duplicated on (kind, NUT name, HID path, lookup), the first one seen kept in
  * its place. NUT itself has no such table (it needs a subdriver to claim the device).
  */
 static const HidMapping generic_mappings[] = {
@@ -2457,11 +2458,8 @@ static const HidMapping generic_mappings[] = {
         { .kind = HID_MAP_STATUS, .hid_path = "UPS.PowerSummary.PresentStatus.FullyCharged", .flags = HID_MAP_QUICK_POLL, .lookup = &fullycharged_info_lookup },
         { .kind = HID_MAP_STATUS, .hid_path = "UPS.PowerSummary.PresentStatus.FullyDischarged", .flags = HID_MAP_QUICK_POLL, .lookup = &depleted_info_lookup },
         { .nut_name = "ups.serial", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerSummary.iSerialNumber", .format_or_default = "%s", .lookup = &stringid_conversion_lookup },
-        { .nut_name = "input.frequency", .kind = HID_MAP_VAR, .hid_path = "UPS.Input.Frequency", .format_or_default = "%s", .lookup = &divide_by_10_conversion_lookup },
         { .nut_name = "input.voltage.nominal", .kind = HID_MAP_VAR, .hid_path = "UPS.Flow.ConfigVoltage", .format_or_default = "%.0f" },
-        { .nut_name = "input.frequency", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerConverter.Input.Frequency", .format_or_default = "%s", .lookup = &divide_by_100_conversion_lookup },
         { .nut_name = "output.voltage.nominal", .kind = HID_MAP_VAR, .hid_path = "UPS.Flow.ConfigVoltage", .format_or_default = "%.0f" },
-        { .nut_name = "output.frequency", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerConverter.Output.Frequency", .format_or_default = "%s", .lookup = &divide_by_100_conversion_lookup },
         { .nut_name = "ups.load", .kind = HID_MAP_VAR, .hid_path = "UPS.OutletSystem.Outlet.PercentLoad", .format_or_default = "%.0f" },
         { .nut_name = "battery.voltage.nominal", .kind = HID_MAP_VAR, .hid_path = "UPS.BatterySystem.Battery.ConfigVoltage", .format_or_default = "%.0f" },
         { .nut_name = "battery.capacity", .kind = HID_MAP_VAR, .hid_path = "UPS.Flow.ConfigApparentPower", .format_or_default = "%.0f" },
@@ -2549,8 +2547,6 @@ static const HidMapping generic_mappings[] = {
         { .nut_name = "battery.capacity.design", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerSummary.DesignCapacity", .flags = HID_MAP_STATIC, .format_or_default = "%.0f" },
         { .nut_name = "battery.charge.low", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerSummary.WarningCapacityLimit", .flags = HID_MAP_STATIC, .format_or_default = "%.0f" },
         { .nut_name = "battery.capacity.full", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerSummary.FullChargeCapacity", .format_or_default = "%.0f" },
-        { .nut_name = "battery.voltage.nominal", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerSummary.ConfigVoltage", .flags = HID_MAP_STATIC, .format_or_default = "%.0f", .lookup = &divide_by_10_conversion_lookup },
-        { .nut_name = "battery.voltage", .kind = HID_MAP_VAR, .hid_path = "UPS.PowerSummary.Voltage", .format_or_default = "%.0f", .lookup = &divide_by_10_conversion_lookup },
         { .nut_name = "ups.realpower.nominal", .kind = HID_MAP_VAR, .hid_path = "UPS.Flow.ConfigApparentPower", .flags = HID_MAP_STATIC, .format_or_default = "%.0f" },
         { .nut_name = "ups.delay.shutdown", .kind = HID_MAP_VAR, .hid_path = "UPS.OutletSystem.Outlet.DelayBeforeShutdown", .flags = HID_MAP_RW | HID_MAP_STRING | HID_MAP_ABSENT, .str_len = 10, .format_or_default = "20" },
         { .nut_name = "ups.delay.start", .kind = HID_MAP_VAR, .hid_path = "UPS.OutletSystem.Outlet.DelayBeforeStartup", .flags = HID_MAP_RW | HID_MAP_STRING | HID_MAP_ABSENT, .str_len = 10, .format_or_default = "30" },

@@ -11,6 +11,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libglib2.0-dev libglib2.0-bin dbus-daemon dbus systemd udev \
     polkitd python3-dbusmock umockdev libumockdev-dev gir1.2-umockdev-1.0 \
     socat nut-client nut-server python3-nut libnss3-tools snmp snmpd snmpsim usbutils \
-    libclang-rt-14-dev >/dev/null
+    libclang-rt-14-dev git dpkg-dev debhelper >/dev/null
 # node-nut (a NUT client library used by the tests) needs node and npm; use the machine's if it has them
 command -v npm >/dev/null 2>&1 || $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null

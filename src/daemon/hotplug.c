@@ -201,6 +201,7 @@ static void hotplug_handle(Hotplug *h, struct udev_device *u, const char *action
         struct udev_device *usb = hotplug_usb_device(u);
         int r;
 
+        log_debug("udev: %s %s", action, udev_device_get_syspath(u));
         if (!usb)
                 return;
         hotplug_prune(h);

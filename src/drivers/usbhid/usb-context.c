@@ -5,8 +5,8 @@
  * their callbacks on the loop. On Linux libusb keeps its transfer timeouts on a timerfd
  * among those fds; where it does not, the next timeout is armed as an sd-event timer.
  *
- * libusb_init() with device discovery starts libusb's own udev listener thread; it only
- * keeps libusb's device list current and never calls into nutd.
+ * Device discovery is off: devices are opened from the node udev names, so libusb starts no
+ * thread of its own.
  */
 #include <poll.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include "usb-context.h"
 
 #define USB_CONTEXT_MAX_FDS 256
+#define USB_CONTEXT_UNPOLLABLE_USEC (2 * USEC_PER_MSEC)
 
 typedef struct UsbFd {
         int fd;
@@ -119,13 +120,23 @@ static uint32_t poll_to_epoll(short events)
         return (events & POLLIN ? EPOLLIN : 0) | (events & POLLOUT ? EPOLLOUT : 0);
 }
 
+static int usb_context_on_unpollable(sd_event_source *s, uint64_t usec, void *userdata)
+{
+        (void) sd_event_source_set_time_relative(s, USB_CONTEXT_UNPOLLABLE_USEC);
+        (void) sd_event_source_set_enabled(s, SD_EVENT_ON);
+        usb_context_dispatch(userdata);
+        return 0;
+}
+
 static int usb_context_watch(UsbContext *c, int fd, short events)
 {
         UsbFd *a;
+        int r;
 
         for (size_t i = 0; i < c->n_fds; i++)
                 if (c->fds[i].fd == fd)
-                        return sd_event_source_set_io_events(c->fds[i].source, poll_to_epoll(events));
+                        return sd_event_source_get_io_fd(c->fds[i].source) >= 0 ?
+                               sd_event_source_set_io_events(c->fds[i].source, poll_to_epoll(events)) : 0;
         if (c->n_fds >= USB_CONTEXT_MAX_FDS)
                 return -EMFILE;
         a = realloc(c->fds, (c->n_fds + 1) * sizeof(UsbFd));
@@ -133,8 +144,15 @@ static int usb_context_watch(UsbContext *c, int fd, short events)
                 return -ENOMEM;
         c->fds = a;
         a[c->n_fds].fd = fd;
-        if (sd_event_add_io(c->event, &a[c->n_fds].source, fd, poll_to_epoll(events), usb_context_on_io, c) < 0)
-                return -ENOMEM;
+        r = sd_event_add_io(c->event, &a[c->n_fds].source, fd, poll_to_epoll(events), usb_context_on_io, c);
+        if (r == -EPERM) {
+                /* Not pollable (a regular file standing in for a device node, as under
+                 * umockdev): poll() would always say ready, so look at it every few ms */
+                r = sd_event_add_time_relative(c->event, &a[c->n_fds].source, CLOCK_MONOTONIC,
+                                               USB_CONTEXT_UNPOLLABLE_USEC, 0, usb_context_on_unpollable, c);
+        }
+        if (r < 0)
+                return r;
         c->n_fds++;
         return 0;
 }
@@ -207,6 +225,9 @@ int usb_context_acquire(sd_event *event, UsbContext **ret)
                 return -ENOMEM;
         c->n_ref = 1;
         c->event = sd_event_ref(event);
+        /* nutd follows udev itself and opens the nodes it is given: no discovery (and no
+         * libusb thread listening to udev beside ours) */
+        (void) libusb_set_option(NULL, LIBUSB_OPTION_NO_DEVICE_DISCOVERY);
         r = libusb_init(&c->ctx);
         if (r < 0) {
                 c->ctx = NULL;
@@ -230,22 +251,7 @@ libusb_context *usb_context_get(UsbContext *c)
         return c->ctx;
 }
 
-int usb_context_find_device(UsbContext *c, uint8_t bus, uint8_t address, libusb_device **ret)
+sd_event *usb_context_get_event(UsbContext *c)
 {
-        libusb_device **list = NULL;
-        libusb_device *found = NULL;
-        ssize_t n;
-
-        /* Also makes libusb take in hot-plug events it has not processed yet */
-        n = libusb_get_device_list(c->ctx, &list);
-        if (n < 0)
-                return usb_error_to_errno((int) n);
-        for (ssize_t i = 0; i < n && !found; i++)
-                if (libusb_get_bus_number(list[i]) == bus && libusb_get_device_address(list[i]) == address)
-                        found = libusb_ref_device(list[i]);
-        libusb_free_device_list(list, 1);
-        if (!found)
-                return -ENODEV;
-        *ret = found;
-        return 0;
+        return c->event;
 }

@@ -20,8 +20,7 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(UsbContext *, usb_context_unref);
 
 libusb_context *usb_context_get(UsbContext *c);
 
-/* Finds the device at bus/address; a new reference, or -ENODEV */
-int usb_context_find_device(UsbContext *c, uint8_t bus, uint8_t address, libusb_device **ret);
+sd_event *usb_context_get_event(UsbContext *c);
 
 /* libusb error -> negative errno */
 int usb_error_to_errno(int libusb_error);

@@ -37,7 +37,7 @@ struct UsbHid {
 
         /* the attached device; cleared on detach */
         char *syspath;
-        uint8_t bus, address;
+        char *devnode;
         char *manufacturer, *product, *serial;
         HidTransport *transport;
         HidDescriptor *desc;

@@ -242,7 +242,6 @@ static int hid_map_item_value(HidMap *m, const HidMapItem *it, double *ret)
 {
         const HidField *f = it->field;
         const HidMapReport *r = &m->reports[it->report];
-        size_t skip = f->report_id != 0;
 
         if (it->input && m->reports[it->input_report].fresh) {
                 f = it->input;
@@ -250,7 +249,7 @@ static int hid_map_item_value(HidMap *m, const HidMapItem *it, double *ret)
         }
         if (!r->valid)
                 return -ENODATA;
-        return hid_field_get_value(f, r->data + skip, r->size - skip, ret);
+        return hid_field_get_value(f, r->data, r->size, ret);
 }
 
 static bool hid_map_item_fresh(HidMap *m, const HidMapItem *it)
@@ -468,7 +467,6 @@ int hid_map_encode(const HidMapItem *it, HidConvContext *ctx, const char *value,
 int hid_map_prepare_write(HidMap *m, const HidMapItem *it, double value, uint8_t **ret, size_t *ret_size)
 {
         const HidMapReport *r = &m->reports[it->report];
-        size_t skip = it->field->report_id != 0;
         _cleanup_free_ uint8_t *buf = NULL;
         int k;
 
@@ -476,9 +474,7 @@ int hid_map_prepare_write(HidMap *m, const HidMapItem *it, double value, uint8_t
         if (!buf)
                 return -ENOMEM;
         memcpy(buf, r->data, r->size);
-        if (skip)
-                buf[0] = it->field->report_id;
-        k = hid_field_set_value(it->field, buf + skip, r->size - skip, value);
+        k = hid_field_set_value(it->field, buf, r->size, value);
         if (k < 0)
                 return k;
         *ret_size = r->size;

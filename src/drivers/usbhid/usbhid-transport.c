@@ -5,8 +5,10 @@
  * one's timeout and cancels it. Closing cancels what is in flight; the transport frees
  * itself when libusb has handed back its last transfer.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "usbhid-transport.h"
@@ -29,7 +31,9 @@ typedef struct HidRequest {
 
 struct HidTransport {
         UsbContext *context;
+        int fd;                         /* the usbfs node, wrapped by libusb */
         libusb_device_handle *handle;
+        sd_event_source *free_later;
         HidTransportInfo info;
         unsigned timeout_ms;
         bool claimed;
@@ -62,14 +66,27 @@ static void hid_transport_free(HidTransport *t)
                         (void) libusb_release_interface(t->handle, t->info.interface);
                 libusb_close(t->handle);
         }
+        if (t->fd >= 0)
+                close(t->fd);
+        sd_event_source_disable_unref(t->free_later);
         usb_context_unref(t->context);
         free(t);
 }
 
+static int hid_transport_on_free_later(sd_event_source *s, void *userdata)
+{
+        hid_transport_free(userdata);
+        return 0;
+}
+
+/* Frees a closed transport once libusb has handed back every transfer. Not from inside a
+ * libusb callback (libusb_close() would wait for the lock libusb holds there): from the loop. */
 static void hid_transport_maybe_free(HidTransport *t)
 {
-        if (t->closed && !t->control && !t->interrupt)
-                hid_transport_free(t);
+        if (!t->closed || t->control || t->interrupt || t->free_later)
+                return;
+        if (sd_event_add_defer(usb_context_get_event(t->context), &t->free_later, hid_transport_on_free_later, t) < 0)
+                log_error("usbhid: cannot schedule freeing a closed USB handle, leaking it");
 }
 
 void hid_transport_close(HidTransport *t)
@@ -380,35 +397,32 @@ static int hid_transport_read_config(HidTransport *t, libusb_device *dev)
         return r;
 }
 
-int hid_transport_open(UsbContext *c, uint8_t bus, uint8_t address, HidTransport **ret)
+int hid_transport_open(UsbContext *c, const char *devnode, HidTransport **ret)
 {
         struct libusb_device_descriptor dd;
-        libusb_device *dev = NULL;
         HidTransport *t;
         int r;
 
-        r = usb_context_find_device(c, bus, address, &dev);
-        if (r < 0)
-                return r;
         t = calloc(1, sizeof(HidTransport));
-        if (!t) {
-                libusb_unref_device(dev);
+        if (!t)
                 return -ENOMEM;
-        }
         t->context = usb_context_ref(c);
         t->queue_tail = &t->queue;
         t->timeout_ms = HID_TRANSPORT_TIMEOUT_MS;
-        r = libusb_get_device_descriptor(dev, &dd);
+        t->fd = open(devnode, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+        r = t->fd < 0 ? -errno : 0;
+        if (r >= 0)
+                /* libusb reads the descriptors from the node and asks the device for its
+                 * configuration (one short control request, bounded by libusb's 1 s timeout) */
+                r = usb_error_to_errno(libusb_wrap_sys_device(usb_context_get(c), (intptr_t) t->fd, &t->handle));
+        if (r >= 0)
+                r = usb_error_to_errno(libusb_get_device_descriptor(libusb_get_device(t->handle), &dd));
         if (r >= 0) {
                 t->info.vendor = dd.idVendor;
                 t->info.product = dd.idProduct;
                 t->info.bcd_device = dd.bcdDevice;
-                r = hid_transport_read_config(t, dev);
-        } else
-                r = usb_error_to_errno(r);
-        if (r >= 0)
-                r = usb_error_to_errno(libusb_open(dev, &t->handle));
-        libusb_unref_device(dev);
+                r = hid_transport_read_config(t, libusb_get_device(t->handle));
+        }
         if (r >= 0) {
                 (void) libusb_set_auto_detach_kernel_driver(t->handle, 1);
                 r = usb_error_to_errno(libusb_claim_interface(t->handle, t->info.interface));

@@ -28,8 +28,8 @@ typedef struct HidTransportInfo {
 
 #define HID_TRANSPORT_TIMEOUT_MS 5000U
 
-/* Opens bus/address and claims its HID interface; no transfer is made yet */
-int hid_transport_open(UsbContext *c, uint8_t bus, uint8_t address, HidTransport **ret);
+/* Opens the usbfs node (/dev/bus/usb/BBB/DDD) and claims its HID interface */
+int hid_transport_open(UsbContext *c, const char *devnode, HidTransport **ret);
 /* Cancels everything; no callback is called after this. Memory goes once libusb lets go. */
 void hid_transport_close(HidTransport *t);
 DEFINE_TRIVIAL_CLEANUP_FUNC(HidTransport *, hid_transport_close);

@@ -44,6 +44,7 @@ static void usbhid_forget_device(UsbHid *x)
 {
         usbhid_close(x);
         x->syspath = mfree(x->syspath);
+        x->devnode = mfree(x->devnode);
         x->manufacturer = mfree(x->manufacturer);
         x->product = mfree(x->product);
         x->serial = mfree(x->serial);
@@ -413,12 +414,11 @@ static int usbhid_reopen(UsbHid *x)
                 if (r < 0)
                         return log_error_errno(r, "%s: cannot initialise libusb: %m", x->device->name);
         }
-        r = hid_transport_open(x->usb, x->bus, x->address, &x->transport);
+        r = hid_transport_open(x->usb, x->devnode, &x->transport);
         if (r >= 0)
                 r = hid_transport_get_report_descriptor(x->transport, usbhid_on_descriptor, x);
         if (r < 0) {
-                log_warning_errno(r, "%s: cannot open USB device %03u/%03u, retrying: %m", x->device->name, x->bus,
-                                  x->address);
+                log_warning_errno(r, "%s: cannot open %s, retrying: %m", x->device->name, x->devnode);
                 hid_transport_close(x->transport);
                 x->transport = NULL;
                 x->reopen_delay_s = MIN(MAX(x->reopen_delay_s * 2, 1U), USBHID_REOPEN_MAX_S);
@@ -446,14 +446,13 @@ static char *udev_attr_dup(struct udev_device *u, const char *name)
 static int usbhid_attach(void *state, struct udev_device *u)
 {
         UsbHid *x = state;
-        int r;
 
         usbhid_forget_device(x);
-        r = usbhid_udev_get_address(u, &x->bus, &x->address);
-        if (r < 0)
-                return r;
+        if (!udev_device_get_devnode(u))
+                return -ENODEV;
         x->syspath = strdup(udev_device_get_syspath(u));
-        if (!x->syspath)
+        x->devnode = strdup(udev_device_get_devnode(u));
+        if (!x->syspath || !x->devnode)
                 return -ENOMEM;
         x->manufacturer = udev_attr_dup(u, "manufacturer");
         x->product = udev_attr_dup(u, "product");

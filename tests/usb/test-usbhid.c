@@ -322,6 +322,7 @@ static void test_values(Fixture *f, gconstpointer data)
 typedef struct Watch {
         GMainLoop *loop;
         gint64 seen;
+        gboolean want_ob;       /* wait for "OB DISCHRG", or for its end */
 } Watch;
 
 static void on_properties_changed(GDBusConnection *c, const char *sender, const char *path, const char *iface,
@@ -333,7 +334,8 @@ static void on_properties_changed(GDBusConnection *c, const char *sender, const 
 
         if (!g_variant_lookup(changed, "Status", "^a&s", &status))
                 return;
-        if (g_strv_contains(status, "OB") && g_strv_contains(status, "DISCHRG")) {
+        if (w->want_ob ? g_strv_contains(status, "OB") && g_strv_contains(status, "DISCHRG") :
+                         g_strv_contains(status, "OL") && !g_strv_contains(status, "DISCHRG")) {
                 w->seen = g_get_monotonic_time();
                 g_main_loop_quit(w->loop);
         }
@@ -342,7 +344,7 @@ static void on_properties_changed(GDBusConnection *c, const char *sender, const 
 static gboolean on_watch_timeout(gpointer userdata)
 {
         g_main_loop_quit(userdata);
-        return G_SOURCE_REMOVE;
+        return G_SOURCE_CONTINUE;       /* removed by the caller */
 }
 
 static gboolean interrupt_urb_pending(const FakeUpsStats *s, gpointer userdata)
@@ -350,38 +352,69 @@ static gboolean interrupt_urb_pending(const FakeUpsStats *s, gpointer userdata)
         return s->interrupt_urbs_pending > 0;
 }
 
+static int cmp_int64(const void *a, const void *b)
+{
+        gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+/* Interrupt reports "AC lost, discharging", then "AC back", five times: the time from the
+ * report to PropertiesChanged with OB DISCHRG. The fake's plumbing (every URB is an ioctl
+ * round trip to this process, and umockdev's nodes cannot be polled) adds to it; the median
+ * must stay under 100 ms. */
 static void test_power_failure(Fixture *f, gconstpointer data)
 {
         g_autoptr(FakeUps) u = plug(f, 2, 1, "FAKE0001", f->cs500, CS500);
         g_autofree char *path = object_path("office");
         static const guint8 ac_lost[] = { 0x13, 0x00 }, discharging[] = { 0x06, 0x00, 0x01, 0x08 };
+        static const guint8 ac_back[] = { 0x13, 0x01 }, charging[] = { 0x06, 0x01, 0x00, 0x08 };
         Watch w = { .loop = g_main_loop_new(NULL, FALSE) };
+        gint64 took[5];
         guint sub;
-        gint64 t0;
 
         g_assert_true(wait_connection(f, "office", "connected", 10000));
-        g_assert_true(fake_ups_wait_stats(u, interrupt_urb_pending, NULL, 5000));
         sub = g_dbus_connection_signal_subscribe(f->bus, BUS_NAME, "org.freedesktop.DBus.Properties",
                                                  "PropertiesChanged", path, DEVICE_IFACE, 0, on_properties_changed,
                                                  &w, NULL);
         /* Make sure the match is in place before the event */
         g_dbus_connection_call_sync(f->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
                                     "GetId", NULL, NULL, 0, 1000, NULL, NULL);
-        t0 = g_get_monotonic_time();
-        fake_ups_push_interrupt(u, ac_lost, sizeof ac_lost);
-        fake_ups_push_interrupt(u, discharging, sizeof discharging);
-        g_timeout_add(2000, on_watch_timeout, w.loop);
-        g_main_loop_run(w.loop);
+        for (size_t i = 0; i < G_N_ELEMENTS(took); i++) {
+                gint64 t0;
+                guint timeout;
+
+                g_assert_true(fake_ups_wait_stats(u, interrupt_urb_pending, NULL, 5000));
+                w.want_ob = TRUE;
+                w.seen = 0;
+                t0 = g_get_monotonic_time();
+                fake_ups_push_interrupt(u, ac_lost, sizeof ac_lost);
+                fake_ups_push_interrupt(u, discharging, sizeof discharging);
+                timeout = g_timeout_add(2000, on_watch_timeout, w.loop);
+                g_main_loop_run(w.loop);
+                g_source_remove(timeout);
+                g_assert_cmpint(w.seen, >, 0);
+                took[i] = w.seen - t0;
+                g_test_message("interrupt report -> D-Bus OB DISCHRG: %.1f ms", took[i] / 1000.0);
+                {
+                        g_autofree char *s = get_var(f, "office", "ups.status");
+
+                        g_assert_cmpstr(s, ==, "OB DISCHRG");
+                }
+                w.want_ob = FALSE;
+                w.seen = 0;
+                fake_ups_push_interrupt(u, ac_back, sizeof ac_back);
+                fake_ups_push_interrupt(u, charging, sizeof charging);
+                timeout = g_timeout_add(2000, on_watch_timeout, w.loop);
+                g_main_loop_run(w.loop);
+                g_source_remove(timeout);
+                g_assert_cmpint(w.seen, >, 0);
+        }
         g_dbus_connection_signal_unsubscribe(f->bus, sub);
         g_main_loop_unref(w.loop);
-        g_assert_cmpint(w.seen, >, 0);
-        g_test_message("interrupt report -> D-Bus OB DISCHRG: %.1f ms", (w.seen - t0) / 1000.0);
-        g_assert_cmpint(w.seen - t0, <, 100 * 1000);
-        {
-                g_autofree char *s = get_var(f, "office", "ups.status");
-
-                g_assert_cmpstr(s, ==, "OB DISCHRG");
-        }
+        qsort(took, G_N_ELEMENTS(took), sizeof took[0], cmp_int64);
+        g_test_message("median %.1f ms, max %.1f ms", took[2] / 1000.0, took[4] / 1000.0);
+        g_assert_cmpint(took[2], <, 100 * 1000);
 }
 
 /* Neither real descriptor has UPS.Battery.Test: the CS 500's, with a Battery collection holding

@@ -149,7 +149,7 @@ static int usb_context_watch(UsbContext *c, int fd, short events)
                 /* Not pollable (a regular file standing in for a device node, as under
                  * umockdev): poll() would always say ready, so look at it every few ms */
                 r = sd_event_add_time_relative(c->event, &a[c->n_fds].source, CLOCK_MONOTONIC,
-                                               USB_CONTEXT_UNPOLLABLE_USEC, 0, usb_context_on_unpollable, c);
+                                               USB_CONTEXT_UNPOLLABLE_USEC, 1, usb_context_on_unpollable, c);
         }
         if (r < 0)
                 return r;

@@ -51,7 +51,7 @@ static int hid_map_report_index(HidMap *m, const HidField *f, size_t *ret)
         a[m->n_reports] = (HidMapReport) {
                 .type = f->type,
                 .id = f->report_id,
-                .size = (size_t) len + (f->report_id != 0),
+                .size = (size_t) len,
                 .only_static = true,
         };
         a[m->n_reports].data = calloc(1, a[m->n_reports].size);

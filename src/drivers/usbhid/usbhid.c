@@ -94,7 +94,6 @@ void usbhid_io_failed(UsbHid *x, int r)
                 log_debug("%s: the USB device went away", x->device->name);
                 usbhid_close(x);
                 device_set_connection(x->device, DEVICE_DISCONNECTED);
-                (void) device_commit(x->device);
                 /* udev's "remove" normally follows; if it does not, try again later */
                 x->reopen_delay_s = 1;
                 usbhid_schedule(x, USEC_PER_SEC);
@@ -103,7 +102,6 @@ void usbhid_io_failed(UsbHid *x, int r)
         log_debug_errno(r, "%s: USB I/O failed, reopening: %m", x->device->name);
         usbhid_close(x);
         device_set_connection(x->device, DEVICE_STALE);
-        (void) device_commit(x->device);
         x->reopen_delay_s = MIN(MAX(x->reopen_delay_s * 2, 1U), USBHID_REOPEN_MAX_S);
         usbhid_schedule(x, x->reopen_delay_s * USEC_PER_SEC);
 }
@@ -220,7 +218,6 @@ static void usbhid_finish_cycle(UsbHid *x)
                         return;
                 }
                 device_set_connection(x->device, DEVICE_STALE);
-                (void) device_commit(x->device);
                 usbhid_schedule(x, x->pollinterval_usec);
                 return;
         }
@@ -265,7 +262,7 @@ static void usbhid_on_report(int r, const uint8_t *data, size_t size, void *user
                 rep->valid = rep->fresh = true;
                 x->cycle_ok++;
         } else if (r == -EPIPE || r == 0)
-                x->cycle_ok++;  /* the device refuses this report: answered, nothing to read */
+                x->cycle_failed++;      /* refused: fine for one report, not for all of them */
         else {
                 log_debug("%s: reading report %u failed: %s", x->device->name, rep->id, r < 0 ? strerror(-r) : "bad id");
                 x->cycle_failed++;
@@ -424,7 +421,6 @@ static int usbhid_reopen(UsbHid *x)
                 x->reopen_delay_s = MIN(MAX(x->reopen_delay_s * 2, 1U), USBHID_REOPEN_MAX_S);
                 usbhid_schedule(x, x->reopen_delay_s * USEC_PER_SEC);
                 device_set_connection(x->device, DEVICE_STALE);
-                (void) device_commit(x->device);
                 return r;
         }
         return 0;
@@ -459,7 +455,6 @@ static int usbhid_attach(void *state, struct udev_device *u)
         x->serial = udev_attr_dup(u, "serial");
         x->reopen_delay_s = 0;
         device_set_connection(x->device, DEVICE_WAITING);
-        (void) device_commit(x->device);
         (void) usbhid_reopen(x);
         return 0;
 }
@@ -471,7 +466,6 @@ static void usbhid_detach(void *state)
         usbhid_forget_device(x);
         (void) sd_event_source_set_enabled(x->timer, SD_EVENT_OFF);
         device_set_connection(x->device, DEVICE_DISCONNECTED);
-        (void) device_commit(x->device);
 }
 
 static int parse_seconds(const DeviceConfig *c, const char *key, uint64_t def, uint64_t *ret)

@@ -184,7 +184,7 @@ int main(int argc, char *argv[])
                 {}
         };
         _cleanup_(ups_config_freep) UpsConfig *ups = NULL;
-        _cleanup_free_ char *flag = NULL, *error = NULL, *nutd_conf = NULL;
+        _cleanup_free_ char *flag = NULL, *error = NULL, *nutd_conf = NULL, *nutd_error = NULL;
         NutdConfig nutd;
         const char *dir = getenv("NUT_CONFPATH") ?: NUTD_CONFDIR, *verb;
         int c;
@@ -215,7 +215,7 @@ int main(int argc, char *argv[])
                 return 1;
         }
         nutd_config_init(&nutd);
-        if (asprintf(&nutd_conf, "%s/nutd.conf", dir) >= 0 && nutd_config_load(&nutd, nutd_conf, NULL) < 0)
+        if (asprintf(&nutd_conf, "%s/nutd.conf", dir) >= 0 && nutd_config_load(&nutd, nutd_conf, &nutd_error) < 0)
                 log_warning("%s: unreadable, auto-detecting USB devices anyway", nutd_conf);
         return killpower_devices(ups, nutd.autodetect) < 0 ? 1 : 0;
 }

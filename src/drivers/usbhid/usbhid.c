@@ -276,8 +276,8 @@ static void usbhid_start_cycle(UsbHid *x)
         uint64_t t = now(CLOCK_MONOTONIC);
         bool first = !x->first_done;
 
-        if (x->in_cycle || !x->transport)
-                return;
+        if (x->in_cycle || !x->transport || !x->map)
+                return;         /* busy, or the report descriptor is still on its way */
         x->cycle_full = first || t >= x->next_full;
         if (x->cycle_full)
                 x->next_full = t + x->pollfreq_usec;

@@ -78,4 +78,5 @@ void usbhid_add_fallback_commands(UsbHid *x);
 int usbhid_match_udev(struct udev_device *u);
 int usbhid_match_config(const DeviceConfig *c, struct udev_device *u);
 int usbhid_describe_udev(struct udev_device *u, char **ret_name, char ***ret_params);
+char *usbhid_udev_attr(struct udev_device *u, const char *name);
 int usbhid_udev_get_address(struct udev_device *u, uint8_t *ret_bus, uint8_t *ret_address);

@@ -47,6 +47,20 @@ int usbhid_udev_get_address(struct udev_device *u, uint8_t *ret_bus, uint8_t *re
         return 0;
 }
 
+/* A sysfs attribute without the trailing blanks firmware pads strings with; NULL if empty */
+char *usbhid_udev_attr(struct udev_device *u, const char *name)
+{
+        const char *v = udev_device_get_sysattr_value(u, name);
+        size_t n;
+
+        if (!v)
+                return NULL;
+        n = strlen(v);
+        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\n'))
+                n--;
+        return n > 0 ? strndup(v, n) : NULL;
+}
+
 static int udev_get_id(struct udev_device *u, const char *attr, uint16_t *ret)
 {
         const char *v = udev_device_get_sysattr_value(u, attr);
@@ -247,16 +261,7 @@ int usbhid_describe_udev(struct udev_device *u, char **ret_name, char ***ret_par
         sub = id ? id->subdriver : hid_subdriver_for_vendor(vendor);
         if (sub)
                 prefix = sub->name;
-        v = udev_device_get_sysattr_value(u, "serial");
-        if (v) {
-                size_t n = strlen(v);
-
-                while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\n'))
-                        n--;
-                serial = strndup(v, n);
-                if (!serial)
-                        return -ENOMEM;
-        }
+        serial = usbhid_udev_attr(u, "serial");
         snprintf(buf, sizeof buf, "%04x", vendor);
         if (strv_extend(&params, "vendorid") < 0 || strv_extend(&params, buf) < 0)
                 return -ENOMEM;

@@ -80,6 +80,13 @@ static void usbhid_schedule(UsbHid *x, uint64_t delay_usec)
                 log_error("%s: cannot arm the poll timer; the device will not be polled", x->device->name);
 }
 
+/* The next attempt to open the device: 1 s, then doubling up to USBHID_REOPEN_MAX_S */
+static void usbhid_schedule_reopen(UsbHid *x)
+{
+        x->reopen_delay_s = MIN(MAX(x->reopen_delay_s * 2, 1U), USBHID_REOPEN_MAX_S);
+        usbhid_schedule(x, x->reopen_delay_s * USEC_PER_SEC);
+}
+
 void usbhid_schedule_poll(UsbHid *x, uint64_t delay_usec)
 {
         usbhid_schedule(x, delay_usec);
@@ -102,8 +109,7 @@ void usbhid_io_failed(UsbHid *x, int r)
         log_debug_errno(r, "%s: USB I/O failed, reopening: %m", x->device->name);
         usbhid_close(x);
         device_set_connection(x->device, DEVICE_STALE);
-        x->reopen_delay_s = MIN(MAX(x->reopen_delay_s * 2, 1U), USBHID_REOPEN_MAX_S);
-        usbhid_schedule(x, x->reopen_delay_s * USEC_PER_SEC);
+        usbhid_schedule_reopen(x);
 }
 
 static const char *usbhid_get_string(void *userdata, uint8_t index)
@@ -418,25 +424,11 @@ static int usbhid_reopen(UsbHid *x)
                 log_warning_errno(r, "%s: cannot open %s, retrying: %m", x->device->name, x->devnode);
                 hid_transport_close(x->transport);
                 x->transport = NULL;
-                x->reopen_delay_s = MIN(MAX(x->reopen_delay_s * 2, 1U), USBHID_REOPEN_MAX_S);
-                usbhid_schedule(x, x->reopen_delay_s * USEC_PER_SEC);
+                usbhid_schedule_reopen(x);
                 device_set_connection(x->device, DEVICE_STALE);
                 return r;
         }
         return 0;
-}
-
-static char *udev_attr_dup(struct udev_device *u, const char *name)
-{
-        const char *v = udev_device_get_sysattr_value(u, name);
-        size_t n;
-
-        if (!v)
-                return NULL;
-        n = strlen(v);
-        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\n'))
-                n--;
-        return n > 0 ? strndup(v, n) : NULL;
 }
 
 static int usbhid_attach(void *state, struct udev_device *u)
@@ -450,9 +442,9 @@ static int usbhid_attach(void *state, struct udev_device *u)
         x->devnode = strdup(udev_device_get_devnode(u));
         if (!x->syspath || !x->devnode)
                 return -ENOMEM;
-        x->manufacturer = udev_attr_dup(u, "manufacturer");
-        x->product = udev_attr_dup(u, "product");
-        x->serial = udev_attr_dup(u, "serial");
+        x->manufacturer = usbhid_udev_attr(u, "manufacturer");
+        x->product = usbhid_udev_attr(u, "product");
+        x->serial = usbhid_udev_attr(u, "serial");
         x->reopen_delay_s = 0;
         device_set_connection(x->device, DEVICE_WAITING);
         (void) usbhid_reopen(x);

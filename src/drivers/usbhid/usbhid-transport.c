@@ -188,35 +188,43 @@ static void hid_transport_on_control(struct libusb_transfer *x)
                 hid_transport_kick(t);
 }
 
-/* Submits the head of the queue; a request that cannot go out fails at once */
+/* Sends a request; on success it is the transfer in flight */
+static int hid_transport_submit(HidTransport *t, HidRequest *q)
+{
+        uint16_t length = q->setup[6] | q->setup[7] << 8;
+        struct libusb_transfer *x = libusb_alloc_transfer(0);
+        uint8_t *buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + length);
+        int r;
+
+        if (!x || !buf) {
+                libusb_free_transfer(x);
+                free(buf);
+                return -ENOMEM;
+        }
+        memcpy(buf, q->setup, LIBUSB_CONTROL_SETUP_SIZE);
+        if (q->out)
+                memcpy(buf + LIBUSB_CONTROL_SETUP_SIZE, q->out, length);
+        libusb_fill_control_transfer(x, t->handle, buf, hid_transport_on_control, t, t->timeout_ms);
+        r = usb_error_to_errno(libusb_submit_transfer(x));
+        if (r < 0) {
+                free(buf);
+                libusb_free_transfer(x);
+                return r;
+        }
+        t->control = x;
+        return 0;
+}
+
+/* After a transfer ended (from its callback): submits the next request; one that cannot go out
+ * fails at once */
 static void hid_transport_kick(HidTransport *t)
 {
         while (t->queue && !t->control && !t->closed) {
                 HidRequest *q = t->queue;
-                uint16_t length = q->setup[6] | q->setup[7] << 8;
-                struct libusb_transfer *x;
-                uint8_t *buf;
-                int r;
+                int r = hid_transport_submit(t, q);
 
-                x = libusb_alloc_transfer(0);
-                buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + length);
-                if (!x || !buf) {
-                        libusb_free_transfer(x);
-                        free(buf);
-                        r = -ENOMEM;
-                } else {
-                        memcpy(buf, q->setup, LIBUSB_CONTROL_SETUP_SIZE);
-                        if (q->out)
-                                memcpy(buf + LIBUSB_CONTROL_SETUP_SIZE, q->out, length);
-                        libusb_fill_control_transfer(x, t->handle, buf, hid_transport_on_control, t, t->timeout_ms);
-                        r = usb_error_to_errno(libusb_submit_transfer(x));
-                        if (r >= 0) {
-                                t->control = x;
-                                return;
-                        }
-                        free(buf);
-                        libusb_free_transfer(x);
-                }
+                if (r >= 0)
+                        return;
                 t->queue = q->next;
                 if (!t->queue)
                         t->queue_tail = &t->queue;
@@ -250,9 +258,18 @@ static int hid_transport_enqueue(HidTransport *t, uint8_t request_type, uint8_t 
         q->string = string;
         q->done = done;
         q->userdata = userdata;
+        /* An idle transport sends it now, and a failure is returned here: 'done' is never
+         * called before this returns (the caller may not be ready for it yet) */
+        if (!t->queue) {
+                int r = hid_transport_submit(t, q);
+
+                if (r < 0) {
+                        hid_request_free(q);
+                        return r;
+                }
+        }
         *t->queue_tail = q;
         t->queue_tail = &q->next;
-        hid_transport_kick(t);
         return 0;
 }
 

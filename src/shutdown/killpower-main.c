@@ -23,15 +23,6 @@
 #define KILLPOWER_CONNECT_USEC (5 * USEC_PER_SEC)
 #define KILLPOWER_WAIT_USEC (15 * USEC_PER_SEC)
 
-static void on_done(int r, void *userdata)
-{
-        unsigned *left = userdata;
-
-        if (r < 0)
-                log_error_errno(r, "kill-power failed: %m");
-        (*left)--;
-}
-
 static bool all_connected(Device **devices, size_t n)
 {
         for (size_t i = 0; i < n; i++)
@@ -54,8 +45,26 @@ typedef struct Devices {
         Device **d;
         bool *attached;         /* a USB device was given to it */
         size_t n;
-        unsigned left;
+        unsigned left, failed;
 } Devices;
+
+/* One device's kill-power answer */
+typedef struct KillRequest {
+        Devices *x;
+        const char *name;
+} KillRequest;
+
+static void on_done(int r, void *userdata)
+{
+        KillRequest *k = userdata;
+
+        if (r < 0) {
+                log_error_errno(r, "%s: kill-power failed: %m", k->name);
+                k->x->failed++;
+        } else
+                log_notice("%s: kill-power acknowledged", k->name);
+        k->x->left--;
+}
 
 static bool devices_ready(void *data)
 {
@@ -129,16 +138,21 @@ done:
         udev_unref(udev);
 }
 
-/* Starts each local device's driver, waits for data, and sends kill-power to all. */
+/* Starts each local device's driver, waits for data, and sends kill-power to all; -EIO if
+ * any of them did not take it */
 static int killpower_devices(UpsConfig *ups, bool autodetect)
 {
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;
+        _cleanup_free_ KillRequest *requests = NULL;
         Devices x = { .d = calloc(ups->n_devices + 1, sizeof(Device *)), .n = ups->n_devices,
                       .attached = calloc(ups->n_devices + 1, sizeof(bool)) };
         int r;
 
-        if (!x.d || !x.attached || (r = sd_event_new(&e)) < 0)
+        if (!x.d || !x.attached || sd_event_new(&e) < 0) {
+                free(x.d);
+                free(x.attached);
                 return log_oom();
+        }
         for (size_t i = 0; i < ups->n_devices; i++) {
                 const DeviceConfig *c = &ups->devices[i];
                 const DriverOps *ops = driver_find(c->driver);
@@ -151,13 +165,20 @@ static int killpower_devices(UpsConfig *ups, bool autodetect)
         }
         attach_present(e, ups, &x, autodetect);
         run_until(e, KILLPOWER_CONNECT_USEC, devices_ready, &x);
-        for (size_t i = 0; i < x.n; i++) {
+        requests = calloc(x.n + 1, sizeof(KillRequest));
+        if (!requests) {
+                (void) log_oom();
+                x.failed++;
+        }
+        for (size_t i = 0; requests && i < x.n; i++) {
                 if (!x.d[i])
                         continue;
+                requests[i] = (KillRequest) { .x = &x, .name = x.d[i]->name };
                 x.left++;
-                r = device_killpower(x.d[i], on_done, &x.left);
+                r = device_killpower(x.d[i], on_done, &requests[i]);
                 if (r < 0) {
                         x.left--;
+                        x.failed++;
                         log_error_errno(r, "%s: cannot send kill-power: %m", x.d[i]->name);
                 } else
                         log_notice("%s: kill-power sent", x.d[i]->name);
@@ -173,7 +194,7 @@ static int killpower_devices(UpsConfig *ups, bool autodetect)
         }
         free(x.d);
         free(x.attached);
-        return 0;
+        return x.left > 0 || x.failed > 0 ? -EIO : 0;
 }
 
 int main(int argc, char *argv[])

@@ -9,6 +9,7 @@
 
 #include "nut-client-tls.h"
 #include "nut-client.h"
+#include "resolve.h"
 #include "tokenize.h"
 
 #define NUT_CONN_MAX_ADDRESSES 4
@@ -47,6 +48,9 @@ struct NutConn {
         struct sockaddr_storage addrs[NUT_CONN_MAX_ADDRESSES];
         socklen_t addr_lens[NUT_CONN_MAX_ADDRESSES];
         size_t n_addrs, addr_index;
+        uint16_t port;
+        bool by_name;                   /* host is a name: looked up at each connect */
+        Resolve *lookup;                /* that lookup, while it runs */
         uint64_t timeout_usec;
 
         NutConnState state;

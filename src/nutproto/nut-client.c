@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NutConn: one client connection to a NUT server on sd-event. Non-blocking connect over the
- * addresses of a numeric host (or localhost), a FIFO of requests of which one at a time is on the
- * wire, replies framed by the NUT tokenizer (LIST replies collected up to END LIST), one timer for
+ * addresses of a host (numeric, localhost, or a name looked up in a thread), a FIFO of
+ * requests of which one at a time is on the wire, replies framed by the NUT tokenizer (LIST replies collected up to END LIST), one timer for
  * the connect, the TLS handshake and the request in flight.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -20,8 +21,19 @@
 static void conn_fail(NutConn *c, int r);
 static int conn_attempt(NutConn *c);
 
-/* Only resolutions that cannot block: numeric addresses, and localhost (both loopbacks, v4 first). */
-static int conn_add_address(NutConn *c, const char *host, uint16_t port)
+/* Adds the addresses of a lookup's answer */
+static void conn_add_addresses(NutConn *c, const struct addrinfo *ai)
+{
+        for (const struct addrinfo *a = ai; a && c->n_addrs < NUT_CONN_MAX_ADDRESSES; a = a->ai_next) {
+                if (a->ai_addrlen > sizeof(struct sockaddr_storage))
+                        continue;
+                memcpy(&c->addrs[c->n_addrs], a->ai_addr, a->ai_addrlen);
+                c->addr_lens[c->n_addrs++] = a->ai_addrlen;
+        }
+}
+
+/* A numeric address (a lookup that cannot block) */
+static int conn_add_numeric(NutConn *c, const char *host, uint16_t port)
 {
         struct addrinfo hints = {
                 .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
@@ -35,35 +47,60 @@ static int conn_add_address(NutConn *c, const char *host, uint16_t port)
         r = getaddrinfo(host, service, &hints, &res);
         if (r != 0)
                 return r == EAI_MEMORY ? -ENOMEM : -EADDRNOTAVAIL;
-        for (struct addrinfo *a = res; a && c->n_addrs < NUT_CONN_MAX_ADDRESSES; a = a->ai_next) {
-                if (a->ai_addrlen > sizeof(struct sockaddr_storage))
-                        continue;
-                memcpy(&c->addrs[c->n_addrs], a->ai_addr, a->ai_addrlen);
-                c->addr_lens[c->n_addrs++] = a->ai_addrlen;
-        }
+        conn_add_addresses(c, res);
         freeaddrinfo(res);
         return c->n_addrs > 0 ? 0 : -EADDRNOTAVAIL;
 }
 
+/* A DNS name as RFC 1123 allows it (letters, digits, '-', dots between labels) */
+static bool hostname_is_valid(const char *s)
+{
+        size_t label = 0, n = strlen(s);
+
+        if (n == 0 || n > 253)
+                return false;
+        for (const char *p = s; *p; p++) {
+                if (*p == '.') {
+                        if (label == 0 || p[-1] == '-')
+                                return false;
+                        label = 0;
+                } else if (isalnum((unsigned char) *p) || (*p == '-' && label > 0)) {
+                        if (++label > 63)
+                                return false;
+                } else
+                        return false;
+        }
+        return true;
+}
+
+/* Addresses now (numeric, localhost), or a name to look up at connect time */
 static int conn_resolve(NutConn *c, const char *host, uint16_t port)
 {
+        int r;
+
         if (strcaseeq(host, "localhost")) {
-                (void) conn_add_address(c, "127.0.0.1", port);
-                (void) conn_add_address(c, "::1", port);
+                (void) conn_add_numeric(c, "127.0.0.1", port);
+                (void) conn_add_numeric(c, "::1", port);
                 return c->n_addrs > 0 ? 0 : -EADDRNOTAVAIL;
         }
-        return conn_add_address(c, host, port);
+        r = conn_add_numeric(c, host, port);
+        if (r != -EADDRNOTAVAIL)
+                return r;
+        if (!hostname_is_valid(host))
+                return -EADDRNOTAVAIL;
+        c->by_name = true;
+        return 0;
 }
 
 /**
  * nut_conn_new() - a connection object for a NUT server; nothing happens until nut_conn_connect()
  * @event: the loop the connection runs on
- * @host: a numeric IPv4 or IPv6 address (no brackets), or "localhost" (tries 127.0.0.1, then ::1).
- *        Names are refused: resolving them could block the loop.
+ * @host: a numeric IPv4 or IPv6 address (no brackets), "localhost" (tries 127.0.0.1, then ::1),
+ *        or a host name, looked up (in a thread, see resolve.h) at each nut_conn_connect()
  * @port: TCP port, usually NUT_CONN_DEFAULT_PORT
  * @ret: the new connection, with one reference
  *
- * Return: 0, -EADDRNOTAVAIL for a host that is not an address or localhost, -ENOMEM.
+ * Return: 0, -EADDRNOTAVAIL for a host that is neither an address nor a valid name, -ENOMEM.
  */
 int nut_conn_new(sd_event *event, const char *host, uint16_t port, NutConn **ret)
 {
@@ -84,6 +121,7 @@ int nut_conn_new(sd_event *event, const char *host, uint16_t port, NutConn **ret
         c->host = strdup(host);
         if (!c->host)
                 return -ENOMEM;
+        c->port = port;
         r = conn_resolve(c, host, port);
         if (r < 0)
                 return r;
@@ -116,6 +154,7 @@ static void conn_shutdown(NutConn *c, int r)
         NutRequest *q = c->head;
         NutConnReplyFn connect_fn = c->state == NUT_CONN_CONNECTING ? c->connect_fn : NULL;
 
+        c->lookup = resolve_cancel(c->lookup);
         c->io = sd_event_source_disable_unref(c->io);
         c->timer = sd_event_source_disable_unref(c->timer);
         c->tls = nut_client_tls_free(c->tls);
@@ -208,6 +247,11 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
         NutConn *c = userdata;
 
+        if (c->state == NUT_CONN_CONNECTING && c->lookup) {
+                log_debug("nut-client: looking up %s took too long", c->host);
+                conn_shutdown(c, -ETIMEDOUT);
+                return 0;
+        }
         if (c->state == NUT_CONN_CONNECTING) {
                 log_debug("nut-client: connect to %s timed out", c->peer);
                 c->timer = sd_event_source_disable_unref(c->timer);
@@ -579,6 +623,40 @@ static int conn_attempt(NutConn *c)
         return r;
 }
 
+static void on_lookup(int r, const struct addrinfo *ai, void *userdata)
+{
+        NutConn *c = userdata;
+
+        c->lookup = NULL;
+        if (r >= 0) {
+                c->n_addrs = c->addr_index = 0;
+                conn_add_addresses(c, ai);
+                r = conn_attempt(c);
+        } else
+                log_debug_errno(r, "nut-client: cannot look up %s: %m", c->host);
+        if (r < 0)
+                conn_shutdown(c, r == -ENOENT ? -ENXIO : r);       /* "No such device or address" */
+}
+
+/* Looks the name up again (its addresses may have changed since the last connect); the
+ * connect timeout covers the lookup too */
+static int conn_lookup(NutConn *c)
+{
+        char service[8];
+        int r;
+
+        snprintf(service, sizeof(service), "%u", c->port);
+        snprintf(c->peer, sizeof(c->peer), "%.50s:%u", c->host, c->port);
+        r = resolve_start(c->event, c->host, service, AF_UNSPEC, AI_NUMERICSERV | AI_ADDRCONFIG, on_lookup, c,
+                          &c->lookup);
+        if (r < 0)
+                return r;
+        r = conn_arm_timer(c);
+        if (r < 0)
+                c->lookup = resolve_cancel(c->lookup);
+        return r;
+}
+
 /**
  * nut_conn_connect() - connect, without blocking
  * @c: an idle connection
@@ -601,7 +679,7 @@ int nut_conn_connect(NutConn *c, NutConnReplyFn done, void *userdata)
         c->state = NUT_CONN_CONNECTING;
         c->connect_fn = done;
         c->connect_userdata = userdata;
-        r = conn_attempt(c);
+        r = c->by_name ? conn_lookup(c) : conn_attempt(c);
         if (r < 0) {
                 c->state = NUT_CONN_IDLE;
                 c->connect_fn = NULL;

@@ -237,8 +237,8 @@ static int nut_remote_start(Device *d, const DeviceConfig *c, void **ret_state)
         if (r >= 0) {
                 r = nut_conn_new(d->event, x->config.host, x->config.port, &x->conn);
                 if (r == -EADDRNOTAVAIL)
-                        log_error("%s: host \"%s\" must be a numeric IPv4/IPv6 address or localhost "
-                                  "(names are not resolved, that could block)", d->name, x->config.host);
+                        log_error("%s: host \"%s\" is neither an IPv4/IPv6 address nor a host name",
+                                  d->name, x->config.host);
         }
         if (r < 0) {
                 remote_free(x);

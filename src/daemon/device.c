@@ -453,17 +453,6 @@ void device_set_connection(Device *d, DeviceConnection c)
 }
 
 /**
- * device_set_fsd() - latch forced shutdown: published at once, cleared only when the device goes
- */
-void device_set_fsd(Device *d)
-{
-        if (d->fsd)
-                return;
-        d->fsd = true;
-        (void) device_publish(d);
-}
-
-/**
  * device_commit() - the driver delivered fresh data: publish every change since the last
  * commit in one go
  *
@@ -692,4 +681,36 @@ int device_killpower(Device *d, DeviceOpDone done, void *userdata)
         if (r < 0)
                 device_op_free(op);
         return r;
+}
+
+static void on_fsd_forwarded(int r, void *userdata)
+{
+        Device *d = userdata;
+
+        if (r < 0)
+                log_error_errno(r, "%s: its server did not take FSD: %m", d->name);
+        else
+                log_notice("%s: FSD set on its server", d->name);
+        device_unref(d);
+}
+
+/**
+ * device_set_fsd() - latch forced shutdown: published at once, cleared only when the device goes.
+ * A device of another server gets it there too (its other clients must see it).
+ */
+void device_set_fsd(Device *d)
+{
+        DeviceOp *op;
+
+        if (d->fsd)
+                return;
+        d->fsd = true;
+        (void) device_publish(d);
+        if (!d->driver || !d->driver->set_fsd || device_op_new(d, on_fsd_forwarded, device_ref(d), &op) < 0)
+                return;
+        if (d->driver->set_fsd(d->driver_state, on_driver_done, op) < 0) {
+                log_error("%s: cannot send FSD to its server", d->name);
+                device_op_free(op);
+                device_unref(d);
+        }
 }

@@ -261,9 +261,11 @@ static void shutdown_apply(Manager *m, ControllerOutput *out)
         STRV_FOREACH(name, out->set_fsd) {
                 Device *d = manager_find_device(m, *name);
 
-                if (d)
+                if (d) {
                         device_set_fsd(d);
-                else
+                        if (!strv_contains(m->fsd_set, d->name) && strv_extend(&m->fsd_set, d->name) < 0)
+                                (void) log_oom();
+                } else
                         log_warning("Cannot set FSD on %s: not a device of this nutd", *name);
         }
         m->shutdown_state = out->state;
@@ -325,10 +327,71 @@ static void on_prepare_for_sleep(Logind *l, bool start, void *userdata)
                 manager_shutdown_evaluate(m);
 }
 
+/* logind waits for our delay inhibitor at most InhibitDelayMaxSec (5 s by default) */
+#define SHUTDOWN_RELEASE_USEC (4 * USEC_PER_SEC)
+
+static void shutdown_release(Manager *m)
+{
+        m->release_timer = sd_event_source_disable_unref(m->release_timer);
+        m->release_pending = 0;
+        logind_release_inhibitor(m->logind);
+}
+
+static int on_release_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+{
+        Manager *m = userdata;
+
+        log_warning("%u network UPSes did not confirm shutdown.return in time", m->release_pending);
+        shutdown_release(m);
+        return 0;
+}
+
+typedef struct ReturnRequest {
+        Manager *m;
+        char name[];
+} ReturnRequest;
+
+static void on_return_done(int r, void *userdata)
+{
+        ReturnRequest *q = userdata;
+        Manager *m = q->m;
+
+        if (r < 0)
+                log_error_errno(r, "%s: shutdown.return failed: %m", q->name);
+        else
+                log_notice("%s: shutdown.return accepted", q->name);
+        free(q);
+        if (m->release_pending > 0 && --m->release_pending == 0)
+                shutdown_release(m);
+}
+
+/* Tells one network UPS to cut power after its delay and come back with the mains */
+static int shutdown_return(Manager *m, Device *d)
+{
+        ReturnRequest *q = malloc(sizeof(ReturnRequest) + strlen(d->name) + 1);
+        int r;
+
+        if (!q)
+                return log_oom();
+        q->m = m;
+        strcpy(q->name, d->name);
+        log_notice("%s: shutdown.return before the network goes", d->name);
+        m->release_pending++;           /* before: a driver may answer at once */
+        r = device_instcmd(d, "shutdown.return", NULL, on_return_done, q);
+        if (r < 0) {
+                m->release_pending--;
+                free(q);
+                return log_error_errno(r, "%s: cannot send shutdown.return: %m", d->name);
+        }
+        return 0;
+}
+
 /*
- * The system is going down. After a power-failure shutdown, network UPSes are told now, while
- * the network is up, to cut power after their delay; locally attached ones are left to the
- * kill-power hook at the very end. Then the delay inhibitor goes.
+ * The system is going down. After a power-failure shutdown, the network UPSes this host is the
+ * primary of (it set their FSD) are told now, while the network is up, to cut power after
+ * their delay; locally attached ones are left to the kill-power hook at the very end. A
+ * secondary tells no UPS anything: its primary does that. The delay inhibitor goes when they
+ * have answered, or after SHUTDOWN_RELEASE_USEC.
  */
 static void on_prepare_for_shutdown(Logind *l, bool start, void *userdata)
 {
@@ -336,17 +399,21 @@ static void on_prepare_for_shutdown(Logind *l, bool start, void *userdata)
 
         if (!start)
                 return;
+        m->release_timer = sd_event_source_disable_unref(m->release_timer);
+        m->release_pending = 1;         /* this loop's own: nothing is released while it runs */
         if (m->power_failure_shutdown)
                 for (size_t i = 0; i < m->n_devices; i++) {
                         Device *d = m->devices[i];
 
                         if (!d->driver || d->driver->transport != DRIVER_NETWORK ||
-                            !device_has_command(d, "shutdown.return"))
+                            !strv_contains(m->fsd_set, d->name) || !device_has_command(d, "shutdown.return"))
                                 continue;
-                        log_notice("%s: shutdown.return before the network goes", d->name);
-                        (void) device_instcmd(d, "shutdown.return", NULL, on_power_off_done, NULL);
+                        (void) shutdown_return(m, d);
                 }
-        logind_release_inhibitor(l);
+        if (--m->release_pending == 0 ||
+            sd_event_add_time_relative(m->event, &m->release_timer, CLOCK_MONOTONIC, SHUTDOWN_RELEASE_USEC,
+                                       USEC_PER_MSEC, on_release_timeout, m) < 0)
+                shutdown_release(m);
 }
 
 static const LogindHooks manager_logind_hooks = {

@@ -63,9 +63,11 @@ Manager *manager_free(Manager *m)
         nut_server_free(m->nut);
         nut_users_free(m->users);
         sd_event_source_disable_unref(m->shutdown_timer);
+        sd_event_source_disable_unref(m->release_timer);
         logind_free(m->logind);
         controller_free(m->controller);
         upsmon_config_done(&m->upsmon);
+        strv_free(m->fsd_set);
         upsd_config_done(&m->upsd);
         ups_config_free(m->ups);
         polkit_registry_done(&m->polkit);

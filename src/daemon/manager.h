@@ -38,9 +38,13 @@ typedef struct Manager {
         Controller *controller;
         Logind *logind;
         sd_event_source *shutdown_timer;
+        sd_event_source *release_timer;  /* PrepareForShutdown: the latest the inhibitor goes */
+        unsigned release_pending;        /* shutdown.return commands not answered yet */
         ShutdownState shutdown_state;
         unsigned power_value, min_supplies;
         bool power_failure_shutdown;    /* we started the shutdown (what PrepareForShutdown acts on) */
+        char **fsd_set;                 /* the UPSes we set FSD on as their primary: only these are
+                                         * told to cut power (a secondary never cuts a shared UPS) */
         bool in_shutdown_evaluate;
 
         Hotplug *hotplug;

@@ -55,6 +55,8 @@ typedef struct DriverOps {
         int (*instcmd)(void *state, const char *cmd, const char *param, DeviceOpDone done, void *userdata);
         int (*setvar)(void *state, const char *name, const char *value, DeviceOpDone done, void *userdata);
         int (*killpower)(void *state, DeviceOpDone done, void *userdata);
+        /* Forced shutdown latched on a device of another server (FSD there, as upsmon's primary) */
+        int (*set_fsd)(void *state, DeviceOpDone done, void *userdata);
 
         /* Releases everything; pending operations are completed with -ECANCELED first. */
         void (*stop)(void *state);

@@ -360,6 +360,7 @@ const DriverOps nut_remote_driver = {
         .version = "0.1",
         .start = nut_remote_start,
         .setvar = nut_remote_setvar,
+        .set_fsd = nut_remote_set_fsd,
         .instcmd = nut_remote_instcmd,
         .stop = nut_remote_stop,
 };

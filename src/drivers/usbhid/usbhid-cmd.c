@@ -32,6 +32,8 @@ struct UsbHidOp {
         UsbHidStep steps[USBHID_OP_STEPS_MAX];
         size_t n_steps, step;
         sd_event_source *pause;
+        uint8_t *sent;                  /* the report of the write in flight */
+        size_t sent_size;
 };
 
 static void usbhid_op_unlink(UsbHidOp *op)
@@ -49,6 +51,7 @@ static void usbhid_op_finish(UsbHidOp *op, int r)
 
         usbhid_op_unlink(op);
         sd_event_source_disable_unref(op->pause);
+        free(op->sent);
         if (op->done)
                 op->done(r, op->userdata);
         free(op);
@@ -70,12 +73,18 @@ static void usbhid_op_next(UsbHidOp *op);
 static void usbhid_op_on_written(int r, const uint8_t *data, size_t size, void *userdata)
 {
         UsbHidOp *op = userdata;
+        UsbHid *x = op->x;
+        HidMapReport *rep = &x->map->reports[op->steps[op->step].item->report];
 
         if (r < 0) {
-                log_debug_errno(r, "%s: SET_REPORT failed: %m", op->x->device->name);
+                log_debug_errno(r, "%s: SET_REPORT failed: %m", x->device->name);
                 usbhid_op_finish(op, r == -EPIPE ? -EIO : r);
                 return;
         }
+        /* The device took it: these bytes are the report's latest state, so that the next write
+         * into another field of the report keeps this one (a refused write leaves no trace) */
+        memcpy(rep->data, op->sent, MIN(op->sent_size, rep->size));
+        op->sent = mfree(op->sent);
         op->step++;
         usbhid_op_next(op);
 }
@@ -93,8 +102,6 @@ static void usbhid_op_next(UsbHidOp *op)
 {
         UsbHid *x = op->x;
         UsbHidStep *s = &op->steps[op->step];
-        _cleanup_free_ uint8_t *buf = NULL;
-        size_t size;
         int r;
 
         if (op->step >= op->n_steps) {
@@ -109,15 +116,10 @@ static void usbhid_op_next(UsbHidOp *op)
                         usbhid_op_finish(op, r);
                 return;
         }
-        r = hid_map_prepare_write(x->map, s->item, s->value, &buf, &size);
-        if (r >= 0) {
-                /* Keep the bytes we wrote as the report's latest state */
-                HidMapReport *rep = &x->map->reports[s->item->report];
-
-                memcpy(rep->data, buf, MIN(size, rep->size));
-                r = hid_transport_set_report(x->transport, s->item->field->type, s->item->field->report_id, buf, size,
-                                             usbhid_op_on_written, op);
-        }
+        r = hid_map_prepare_write(x->map, s->item, s->value, &op->sent, &op->sent_size);
+        if (r >= 0)
+                r = hid_transport_set_report(x->transport, s->item->field->type, s->item->field->report_id, op->sent,
+                                             op->sent_size, usbhid_op_on_written, op);
         if (r < 0)
                 usbhid_op_finish(op, r);
 }

@@ -110,8 +110,9 @@ static void usbhid_op_next(UsbHidOp *op)
         }
         if (s->pause_usec > 0) {
                 op->pause = sd_event_source_disable_unref(op->pause);
-                r = sd_event_add_time_relative(x->device->event, &op->pause, CLOCK_MONOTONIC, s->pause_usec, 0,
-                                               usbhid_op_on_pause, op);
+                /* 1 ms accuracy: 0 would mean sd-event's default, up to 250 ms late */
+                r = sd_event_add_time_relative(x->device->event, &op->pause, CLOCK_MONOTONIC, s->pause_usec,
+                                               USEC_PER_MSEC, usbhid_op_on_pause, op);
                 if (r < 0)
                         usbhid_op_finish(op, r);
                 return;

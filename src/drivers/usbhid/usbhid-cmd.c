@@ -32,8 +32,7 @@ struct UsbHidOp {
         UsbHidStep steps[USBHID_OP_STEPS_MAX];
         size_t n_steps, step;
         sd_event_source *pause;
-        uint8_t *sent;                  /* the report of the write in flight */
-        size_t sent_size;
+        int64_t before;                 /* the written field's value before the write in flight */
 };
 
 static void usbhid_op_unlink(UsbHidOp *op)
@@ -51,7 +50,6 @@ static void usbhid_op_finish(UsbHidOp *op, int r)
 
         usbhid_op_unlink(op);
         sd_event_source_disable_unref(op->pause);
-        free(op->sent);
         if (op->done)
                 op->done(r, op->userdata);
         free(op);
@@ -74,17 +72,16 @@ static void usbhid_op_on_written(int r, const uint8_t *data, size_t size, void *
 {
         UsbHidOp *op = userdata;
         UsbHid *x = op->x;
-        HidMapReport *rep = &x->map->reports[op->steps[op->step].item->report];
+        const HidMapItem *it = op->steps[op->step].item;
+        HidMapReport *rep = &x->map->reports[it->report];
 
         if (r < 0) {
                 log_debug_errno(r, "%s: SET_REPORT failed: %m", x->device->name);
+                /* The device did not take it: the field is back to what it was */
+                (void) hid_field_insert(it->field, rep->data, rep->size, op->before);
                 usbhid_op_finish(op, r == -EPIPE ? -EIO : r);
                 return;
         }
-        /* The device took it: these bytes are the report's latest state, so that the next write
-         * into another field of the report keeps this one (a refused write leaves no trace) */
-        memcpy(rep->data, op->sent, MIN(op->sent_size, rep->size));
-        op->sent = mfree(op->sent);
         op->step++;
         usbhid_op_next(op);
 }
@@ -102,6 +99,9 @@ static void usbhid_op_next(UsbHidOp *op)
 {
         UsbHid *x = op->x;
         UsbHidStep *s = &op->steps[op->step];
+        _cleanup_free_ uint8_t *buf = NULL;
+        HidMapReport *rep;
+        size_t size;
         int r;
 
         if (op->step >= op->n_steps) {
@@ -117,10 +117,19 @@ static void usbhid_op_next(UsbHidOp *op)
                         usbhid_op_finish(op, r);
                 return;
         }
-        r = hid_map_prepare_write(x->map, s->item, s->value, &op->sent, &op->sent_size);
+        rep = &x->map->reports[s->item->report];
+        r = hid_field_extract(s->item->field, rep->data, rep->size, &op->before);
         if (r >= 0)
-                r = hid_transport_set_report(x->transport, s->item->field->type, s->item->field->report_id, op->sent,
-                                             op->sent_size, usbhid_op_on_written, op);
+                r = hid_map_prepare_write(x->map, s->item, s->value, &buf, &size);
+        if (r >= 0) {
+                /* The report's latest state from now on, so that a write into another field of
+                 * it, queued behind this one, keeps this value; undone if the device refuses */
+                memcpy(rep->data, buf, MIN(size, rep->size));
+                r = hid_transport_set_report(x->transport, s->item->field->type, s->item->field->report_id, buf, size,
+                                             usbhid_op_on_written, op);
+                if (r < 0)
+                        (void) hid_field_insert(s->item->field, rep->data, rep->size, op->before);
+        }
         if (r < 0)
                 usbhid_op_finish(op, r);
 }

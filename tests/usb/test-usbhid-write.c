@@ -34,14 +34,16 @@ enum {
         REP_DELAY_SHUTDOWN = 0x12,      /* UPS.PowerSummary.DelayBeforeShutdown: 16 bits, -1..32767 s */
         REP_DELAY_REBOOT = 0x13,        /* UPS.PowerSummary.DelayBeforeReboot: 24 bits, -1..1295640 s */
         REP_BEEPER = 0x14,              /* UPS.PowerSummary.AudibleAlarmControl: 8 bits, 1..3 */
-        REP_DELAY_STARTUP = 0x15,       /* added: UPS.PowerSummary.DelayBeforeStartup, 16 bits, -1..32767 s */
-        REP_TRANSFER_HIGH = 0x16,       /* added: UPS.Input.HighVoltageTransfer, 16 bits, 0..400 V */
+        /* added: UPS.PowerSummary.DelayBeforeStartup, 16 bits, -1..32767 s, then, in the same
+         * report, UPS.Input.HighVoltageTransfer, 16 bits, 0..400 V */
+        REP_STARTUP_TRANSFER = 0x15,
 };
 
 /*
  * The X 750 has no DelayBeforeStartup, so neither load.on nor shutdown.return/stayoff: this
  * variant adds it, and UPS.Input.HighVoltageTransfer (input.transfer.high, in volts: Unit Volt
  * with exponent 7), as two collections before the descriptor's last End Collection (the UPS).
+ * Both fields are in one report, so a write into one must keep the other.
  */
 static GBytes *x750_with_startup(GBytes *x750)
 {
@@ -49,7 +51,7 @@ static GBytes *x750_with_startup(GBytes *x750)
                 0x05, 0x84,                     /* Usage Page (Power Device) */
                 0x09, 0x24,                     /* Usage (PowerSummary) */
                 0xa1, 0x00,                     /* Collection (Physical) */
-                0x85, REP_DELAY_STARTUP,        /* Report ID */
+                0x85, REP_STARTUP_TRANSFER,     /* Report ID */
                 0x09, 0x56,                     /* Usage (DelayBeforeStartup) */
                 0x15, 0xff, 0x26, 0xff, 0x7f,   /* Logical Minimum -1, Maximum 32767 */
                 0x66, 0x01, 0x10, 0x55, 0x00,   /* Unit (second), Unit Exponent 0 */
@@ -58,7 +60,7 @@ static GBytes *x750_with_startup(GBytes *x750)
                 0xc0,                           /* End Collection */
                 0x09, 0x1a,                     /* Usage (Input) */
                 0xa1, 0x00,                     /* Collection (Physical) */
-                0x85, REP_TRANSFER_HIGH,        /* Report ID */
+                0x85, REP_STARTUP_TRANSFER,     /* Report ID: the same, bits 16..31 */
                 0x09, 0x54,                     /* Usage (HighVoltageTransfer) */
                 0x15, 0x00, 0x26, 0x90, 0x01,   /* Logical Minimum 0, Maximum 400 */
                 0x67, 0x21, 0xd1, 0xf0, 0x00,   /* Unit (volt) */
@@ -76,16 +78,16 @@ static void check_fields(GBytes *rdesc)
         static const struct {
                 const char *path;
                 guint8 id;
-                guint32 bits;
+                guint32 offset, bits;
                 gint64 min, max;
         } fields[] = {
-                { "UPS.PowerSummary.RemainingTimeLimit", REP_RUNTIME_LOW, 24, 120, 1380 },
-                { "UPS.PowerSummary.RemainingCapacityLimit", REP_CHARGE_LOW, 8, 0, 100 },
-                { "UPS.PowerSummary.DelayBeforeShutdown", REP_DELAY_SHUTDOWN, 16, -1, 32767 },
-                { "UPS.PowerSummary.DelayBeforeReboot", REP_DELAY_REBOOT, 24, -1, 1295640 },
-                { "UPS.PowerSummary.AudibleAlarmControl", REP_BEEPER, 8, 1, 3 },
-                { "UPS.PowerSummary.DelayBeforeStartup", REP_DELAY_STARTUP, 16, -1, 32767 },
-                { "UPS.Input.HighVoltageTransfer", REP_TRANSFER_HIGH, 16, 0, 400 },
+                { "UPS.PowerSummary.RemainingTimeLimit", REP_RUNTIME_LOW, 0, 24, 120, 1380 },
+                { "UPS.PowerSummary.RemainingCapacityLimit", REP_CHARGE_LOW, 0, 8, 0, 100 },
+                { "UPS.PowerSummary.DelayBeforeShutdown", REP_DELAY_SHUTDOWN, 0, 16, -1, 32767 },
+                { "UPS.PowerSummary.DelayBeforeReboot", REP_DELAY_REBOOT, 0, 24, -1, 1295640 },
+                { "UPS.PowerSummary.AudibleAlarmControl", REP_BEEPER, 0, 8, 1, 3 },
+                { "UPS.PowerSummary.DelayBeforeStartup", REP_STARTUP_TRANSFER, 0, 16, -1, 32767 },
+                { "UPS.Input.HighVoltageTransfer", REP_STARTUP_TRANSFER, 16, 16, 0, 400 },
         };
         _cleanup_(hid_descriptor_freep) HidDescriptor *d = NULL;
         gsize n;
@@ -98,7 +100,7 @@ static void check_fields(GBytes *rdesc)
                 g_assert_cmpint(hid_descriptor_find(d, hid_usage_table_find("apc"), fields[i].path, HID_REPORT_FEATURE,
                                                     &f), >=, 0);
                 g_assert_cmpuint(f->report_id, ==, fields[i].id);
-                g_assert_cmpuint(f->bit_offset, ==, 0);
+                g_assert_cmpuint(f->bit_offset, ==, fields[i].offset);
                 g_assert_cmpuint(f->bit_size, ==, fields[i].bits);
                 g_assert_cmpint(f->logical_min, ==, fields[i].min);
                 g_assert_cmpint(f->logical_max, ==, fields[i].max);
@@ -119,8 +121,7 @@ static void x750_plug(Fixture *f, GBytes *rdesc)
                 { 3, { REP_DELAY_SHUTDOWN, 0xff, 0xff } },
                 { 4, { REP_DELAY_REBOOT, 0xff, 0xff, 0xff } },
                 { 2, { REP_BEEPER, 2 } },
-                { 3, { REP_DELAY_STARTUP, 0xff, 0xff } },
-                { 3, { REP_TRANSFER_HIGH, 0xfd, 0x00 } },       /* 253 V */
+                { 5, { REP_STARTUP_TRANSFER, 0xff, 0xff, 0xfd, 0x00 } },       /* -1 s, 253 V */
         };
         g_autoptr(GBytes) full = x750_with_startup(f->x750);
         g_autoptr(GError) e = NULL;
@@ -244,7 +245,7 @@ static void test_setvar(Fixture *f, gconstpointer data)
                 { "SetVariable", "ups.delay.shutdown", "45", NULL, "" },
                 { "SetVariable", "ups.delay.start", "60", NULL, "" },
                 /* in volts through the unit exponent */
-                { "SetVariable", "input.transfer.high", "264", NULL, "16 08 01" },
+                { "SetVariable", "input.transfer.high", "264", NULL, "15 ff ff 08 01" },
         };
         static const char *const back[][2] = {
                 { "battery.charge.low", "25" },
@@ -463,8 +464,8 @@ static void check_sequence(Fixture *f, const char *cmd, const char *want)
 static void test_shutdown_sequence(Fixture *f, gconstpointer data)
 {
         static const OpCase cases[] = {
-                { "InstantCommand", "load.on.delay", "", NULL, "15 1e 00" },        /* the row's default, 30 */
-                { "InstantCommand", "load.on", "", NULL, "15 00 00" },
+                { "InstantCommand", "load.on.delay", "", NULL, "15 1e 00 fd 00" },  /* the row's default, 30 */
+                { "InstantCommand", "load.on", "", NULL, "15 00 00 fd 00" },
                 { "SetVariable", "ups.delay.start", "120", NULL, "" },
                 { "SetVariable", "ups.delay.shutdown", "45", NULL, "" },
         };
@@ -473,56 +474,63 @@ static void test_shutdown_sequence(Fixture *f, gconstpointer data)
         x750_plug(f, rdesc);
         check_commands(f, "load.on load.on.delay load.off shutdown.return shutdown.stayoff", "");
         /* The default delays: ups.delay.start 30, ups.delay.shutdown 20 */
-        check_sequence(f, "shutdown.return", "15 1e 00|12 14 00");
-        check_sequence(f, "shutdown.stayoff", "15 ff ff|12 14 00");
+        check_sequence(f, "shutdown.return", "15 1e 00 fd 00|12 14 00");
+        check_sequence(f, "shutdown.stayoff", "15 ff ff fd 00|12 14 00");
         check_ops(f, cases, G_N_ELEMENTS(cases));
-        check_sequence(f, "shutdown.return", "15 78 00|12 2d 00");
-        check_sequence(f, "shutdown.stayoff", "15 ff ff|12 2d 00");
+        check_sequence(f, "shutdown.return", "15 78 00 fd 00|12 2d 00");
+        check_sequence(f, "shutdown.stayoff", "15 ff ff fd 00|12 2d 00");
 }
 
 /* A device that stalls, then one that hangs, while written: a D-Bus error in time, nutd lives
  * on, and writes work again once the device answers */
 static void test_write_faults(Fixture *f, gconstpointer data)
 {
-        g_autofree char *err = NULL, *w = NULL;
+        static const char *const stalled[][3] = {
+                { "SetVariable", "battery.charge.low", "20" },
+                { "InstantCommand", "beeper.mute", "" },
+                { "SetVariable", "input.transfer.high", "270" },
+        };
+        static const OpCase after_stall[] = {
+                /* the refused 270 V is not taken for the report's state: 253 V goes out again */
+                { "InstantCommand", "load.on.delay", "10", NULL, "15 0a 00 fd 00" },
+        };
+        static const OpCase after_hang[] = {
+                { "SetVariable", "battery.charge.low", "30", NULL, "11 1e" },
+        };
+        g_autoptr(GBytes) rdesc = x750_with_startup(f->x750);
+        g_autofree char *w = NULL;
         gint64 usec;
 
-        x750_plug(f, f->x750);
+        x750_plug(f, rdesc);
         g_free(take_writes(f, NULL));
-
         fake_ups_set_fault(f->ups, FAKE_UPS_STALL);
-        err = device_op(f, "SetVariable", "battery.charge.low", "20", &usec);
-        g_test_message("stalled SetVariable: %s after %.1f ms", err, usec / 1000.0);
-        g_assert_nonnull(err);
-        g_assert_cmpint(usec, <, 6 * G_USEC_PER_SEC);
-        g_clear_pointer(&err, g_free);
-        err = device_op(f, "InstantCommand", "beeper.mute", "", &usec);
-        g_test_message("stalled InstantCommand: %s after %.1f ms", err, usec / 1000.0);
-        g_assert_nonnull(err);
-        g_assert_cmpint(usec, <, 6 * G_USEC_PER_SEC);
+        for (size_t i = 0; i < G_N_ELEMENTS(stalled); i++) {
+                g_autofree char *err = device_op(f, stalled[i][0], stalled[i][1], stalled[i][2], &usec);
+
+                g_test_message("stalled %s(%s): %s after %.1f ms", stalled[i][0], stalled[i][1], err, usec / 1000.0);
+                /* CommandFailed; DataStale if a poll found the device stalling first */
+                g_assert_nonnull(err);
+                g_assert_cmpint(usec, <, 6 * G_USEC_PER_SEC);
+        }
         w = take_writes(f, NULL);
         g_assert_cmpstr(w, ==, "");
         fake_ups_set_fault(f->ups, FAKE_UPS_OK);
         g_assert_true(nutd_wait_connection(&f->run, UPS, "connected", 40000));
+        check_ops(f, after_stall, G_N_ELEMENTS(after_stall));
 
         /* Hangs: the SET_REPORT reaches the device and is never answered */
         fake_ups_set_fault(f->ups, FAKE_UPS_HANG);
-        g_clear_pointer(&err, g_free);
-        err = device_op(f, "SetVariable", "battery.charge.low", "20", &usec);
-        g_test_message("hung SetVariable: %s after %.1f ms", err, usec / 1000.0);
-        g_assert_cmpstr(err, ==, NUTD_ERROR_PREFIX "Timeout");
-        g_assert_cmpint(usec, <, 16 * G_USEC_PER_SEC);
+        {
+                g_autofree char *err = device_op(f, "SetVariable", "battery.charge.low", "20", &usec);
+
+                g_test_message("hung SetVariable: %s after %.1f ms", err, usec / 1000.0);
+                g_assert_cmpstr(err, ==, NUTD_ERROR_PREFIX "Timeout");
+                g_assert_cmpint(usec, <, 16 * G_USEC_PER_SEC);
+        }
         fake_ups_set_fault(f->ups, FAKE_UPS_OK);
         g_assert_true(nutd_wait_connection(&f->run, UPS, "connected", 40000));
-
         /* And it is written again */
-        g_clear_pointer(&err, g_free);
-        g_free(take_writes(f, NULL));
-        err = device_op(f, "SetVariable", "battery.charge.low", "30", &usec);
-        g_assert_cmpstr(err, ==, NULL);
-        g_clear_pointer(&w, g_free);
-        w = take_writes(f, NULL);
-        g_assert_cmpstr(w, ==, "11 1e");
+        check_ops(f, after_hang, G_N_ELEMENTS(after_hang));
         g_assert_true(nutd_wait_var(&f->run, UPS, "battery.charge.low", "30", 5000));
 }
 

@@ -89,6 +89,8 @@ void nutd_run_stop(NutdRun *n)
         g_subprocess_send_signal(n->nutd, SIGTERM);
         g_assert_true(g_subprocess_wait(n->nutd, NULL, NULL));
         /* nutd must not have crashed at any point */
+        if (g_subprocess_get_if_signaled(n->nutd))
+                g_test_message("nutd killed by signal %d", g_subprocess_get_term_sig(n->nutd));
         g_assert_true(g_subprocess_get_if_exited(n->nutd));
         g_assert_cmpint(g_subprocess_get_exit_status(n->nutd), ==, 0);
         g_clear_object(&n->nutd);

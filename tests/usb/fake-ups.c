@@ -67,6 +67,7 @@ struct FakeUps {
         GQueue intr_queued;             /* GBytes*: reports waiting for an interrupt-IN URB */
         GBytes *feature[256];
         GBytes *last_set[256];
+        GPtrArray *set_log;             /* FakeUpsSetReport*: accepted SET_REPORTs, oldest first */
         FakeUpsStats stats;             /* counters only; the gauges are computed */
 };
 
@@ -372,6 +373,22 @@ static void count_request(FakeUps *u, const guint8 *setup)
                 u->stats.set_report[id]++;
 }
 
+static void set_report_free(gpointer p)
+{
+        FakeUpsSetReport *s = p;
+
+        g_bytes_unref(s->bytes);
+        g_free(s);
+}
+
+static void log_set_report(FakeUps *u, guint8 id, GBytes *bytes)
+{
+        FakeUpsSetReport *s = g_new(FakeUpsSetReport, 1);
+
+        *s = (FakeUpsSetReport){ .time = g_get_monotonic_time(), .id = id, .bytes = g_bytes_ref(bytes) };
+        g_ptr_array_add(u->set_log, s);
+}
+
 /*
  * Answers one control transfer. setup: the 8 setup bytes; data: wLength bytes (IN: to fill, OUT: the
  * payload). Returns the number of data bytes transferred, or -errno as URB status (-EPIPE = stall).
@@ -450,6 +467,7 @@ static int control(FakeUps *u, const guint8 *setup, guint8 *data)
                 u->last_set[id] = g_bytes_new(data, length);
                 g_bytes_unref(u->feature[id]);
                 u->feature[id] = g_bytes_ref(u->last_set[id]);
+                log_set_report(u, id, u->last_set[id]);
                 return length;
         case 0xa100 | HID_GET_IDLE:
         case 0xa100 | HID_GET_PROTOCOL:
@@ -799,6 +817,7 @@ FakeUps *fake_ups_new(UMockdevTestbed *tb, const FakeUpsSpec *spec)
         g_mutex_init(&u->lock);
         g_cond_init(&u->changed);
         u->rand = g_rand_new_with_seed(0x5eed);
+        u->set_log = g_ptr_array_new_with_free_func(set_report_free);
         u->clients = g_hash_table_new_full(NULL, NULL, NULL, client_free);
         g_queue_init(&u->intr_pending);
         g_queue_init(&u->held);
@@ -838,6 +857,7 @@ void fake_ups_free(FakeUps *u)
                 g_clear_pointer(&u->feature[i], g_bytes_unref);
                 g_clear_pointer(&u->last_set[i], g_bytes_unref);
         }
+        g_ptr_array_unref(u->set_log);
         g_rand_free(u->rand);
         g_cond_clear(&u->changed);
         g_mutex_clear(&u->lock);
@@ -1051,6 +1071,17 @@ GBytes *fake_ups_get_last_set_report(FakeUps *u, guint8 id)
         b = u->last_set[id] ? g_bytes_ref(u->last_set[id]) : NULL;
         g_mutex_unlock(&u->lock);
         return b;
+}
+
+GPtrArray *fake_ups_take_set_reports(FakeUps *u)
+{
+        GPtrArray *a;
+
+        g_mutex_lock(&u->lock);
+        a = g_steal_pointer(&u->set_log);
+        u->set_log = g_ptr_array_new_with_free_func(set_report_free);
+        g_mutex_unlock(&u->lock);
+        return a;
 }
 
 void fake_ups_push_interrupt(FakeUps *u, const guint8 *bytes, gsize n)

@@ -46,8 +46,8 @@
  *    only; Input/Output types stall), SET_IDLE, GET_IDLE, GET/SET_PROTOCOL. Anything else stalls.
  *  - report bytes always start with the report id (the fixture does not model report id 0).
  *  - GET_REPORT(Feature, id): the stored bytes, truncated to wLength; unknown id: stall (-EPIPE).
- *  - SET_REPORT(Feature, id): recorded (counter + last bytes) and stored, so it reads back;
- *    unknown id: stall (counted anyway).
+ *  - SET_REPORT(Feature, id): recorded (counter, last bytes, and a log with arrival times) and
+ *    stored, so it reads back; unknown id: stall (counted, not logged).
  *  - after unplug the open file descriptors are dead: in-flight URBs complete with -ESHUTDOWN
  *    (libusb: LIBUSB_TRANSFER_NO_DEVICE), reaping returns them, then every ioctl fails with ENODEV
  *    (LIBUSB_ERROR_NO_DEVICE). A re-plugged unit needs a new open(); old fds stay dead.
@@ -132,6 +132,17 @@ gboolean fake_ups_load_feature_reports(FakeUps *ups, const char *path, GError **
 void fake_ups_set_feature(FakeUps *ups, guint8 id, const guint8 *bytes, gsize n);  /* n == 0: forget id */
 GBytes *fake_ups_get_feature(FakeUps *ups, guint8 id);          /* NULL if unknown; unref */
 GBytes *fake_ups_get_last_set_report(FakeUps *ups, guint8 id);  /* NULL if none yet; unref */
+
+/* One SET_REPORT(Feature) the device accepted */
+typedef struct {
+        gint64 time;            /* g_get_monotonic_time() when it arrived */
+        guint8 id;
+        GBytes *bytes;          /* as sent, starting with the report id */
+} FakeUpsSetReport;
+
+/* The accepted SET_REPORTs since the previous call (or since fake_ups_new()), oldest first, as
+ * FakeUpsSetReport elements; the log starts empty again. Free with g_ptr_array_unref(). */
+GPtrArray *fake_ups_take_set_reports(FakeUps *ups);
 
 /* Completes the oldest pending interrupt-IN URB (of any open fd) with these bytes, or queues them for
  * the next one. Dropped while unplugged; unplugging drops the queue. */

@@ -10,231 +10,37 @@
  * Run as: with-system-bus.sh umockdev-wrapper test-usbhid
  * env: NUTD, NUT_HID_DIR (../shared/data/hid), NUT_FACTS_DIR, HUB_UMOCKDEV, UPSC (optional)
  */
-#include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <math.h>
-#include <umockdev.h>
 
-#include "fake-ups.h"
 #include "hid-parser.h"
 #include "hid-path.h"
 #include "hid-value.h"
+#include "nutd-run.h"
 
-#define BUS_NAME "org.nutd.Power1"
-#define DEVICE_IFACE "org.nutd.Power1.Device"
-#define CS500 "apc-back-ups-cs-500_nut-2.8.0"
-#define X750 "apc-smart-ups-x-750_lsusb"
+#define CS500 APC_CS500
+#define X750 APC_X750
 
 typedef struct Fixture {
-        UMockdevTestbed *tb;
-        GDBusConnection *bus;
-        GSubprocess *nutd;
-        char *dir;
-        unsigned port;
+        NutdRun run;
         GBytes *cs500, *x750;
 } Fixture;
 
-static char *data_path(const char *env, const char *name)
-{
-        return g_build_filename(g_getenv(env), name, NULL);
-}
-
-static GBytes *read_file(const char *env, const char *name)
-{
-        g_autofree char *p = data_path(env, name), *buf = NULL;
-        gsize n;
-
-        g_assert_true(g_file_get_contents(p, &buf, &n, NULL));
-        return g_bytes_new(buf, n);
-}
-
-static char *object_path(const char *name)
-{
-        GString *s = g_string_new("/org/nutd/Power1/device/");
-
-        for (const char *p = name; *p; p++) {
-                if (g_ascii_isalnum(*p) && !(p == name && g_ascii_isdigit(*p)))
-                        g_string_append_c(s, *p);
-                else
-                        g_string_append_printf(s, "_%02x", (unsigned char) *p);
-        }
-        return g_string_free(s, FALSE);
-}
-
-static GVariant *call(Fixture *f, const char *name, const char *method, GVariant *args, GError **error)
-{
-        g_autofree char *path = object_path(name);
-
-        return g_dbus_connection_call_sync(f->bus, BUS_NAME, path, DEVICE_IFACE, method, args, NULL,
-                                           G_DBUS_CALL_FLAGS_NONE, 20000, NULL, error);
-}
-
-static GVariant *get_property(Fixture *f, const char *name, const char *prop)
-{
-        g_autofree char *path = object_path(name);
-        g_autoptr(GVariant) r = g_dbus_connection_call_sync(f->bus, BUS_NAME, path, "org.freedesktop.DBus.Properties",
-                                                            "Get", g_variant_new("(ss)", DEVICE_IFACE, prop), NULL,
-                                                            G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-        GVariant *v;
-
-        if (!r)
-                return NULL;
-        g_variant_get(r, "(v)", &v);
-        return v;
-}
-
-static char *get_connection(Fixture *f, const char *name)
-{
-        g_autoptr(GVariant) v = get_property(f, name, "Connection");
-
-        return v ? g_variant_dup_string(v, NULL) : NULL;
-}
-
-static char *get_var(Fixture *f, const char *name, const char *var)
-{
-        g_autoptr(GVariant) r = call(f, name, "GetVariable", g_variant_new("(s)", var), NULL);
-        char *s = NULL;
-
-        if (r)
-                g_variant_get(r, "(s)", &s);
-        return s;
-}
-
-static gboolean wait_connection(Fixture *f, const char *name, const char *want, unsigned timeout_ms)
-{
-        gint64 end = g_get_monotonic_time() + timeout_ms * 1000;
-
-        do {
-                g_autofree char *c = get_connection(f, name);
-
-                if (g_strcmp0(c, want) == 0)
-                        return TRUE;
-                g_usleep(20 * 1000);
-        } while (g_get_monotonic_time() < end);
-        return FALSE;
-}
-
-static gboolean wait_var(Fixture *f, const char *name, const char *var, const char *want, unsigned timeout_ms)
-{
-        gint64 end = g_get_monotonic_time() + timeout_ms * 1000;
-
-        do {
-                g_autofree char *v = get_var(f, name, var);
-
-                if (g_strcmp0(v, want) == 0)
-                        return TRUE;
-                g_usleep(20 * 1000);
-        } while (g_get_monotonic_time() < end);
-        return FALSE;
-}
-
-static FakeUps *plug(Fixture *f, guint8 devnum, guint8 port, const char *serial, GBytes *rdesc, const char *model)
-{
-        FakeUpsSpec spec = FAKE_UPS_SPEC_APC_BACK_UPS;
-        g_autoptr(GError) e = NULL;
-        FakeUps *u;
-
-        spec.devnum = devnum;
-        spec.port = port;
-        spec.serial = serial;
-        spec.report_descriptor = g_bytes_get_data(rdesc, &spec.report_descriptor_len);
-        if (g_str_equal(model, X750)) {
-                spec.product_id = 0x0003;
-                spec.product = "Smart-UPS X 750";
-        }
-        u = fake_ups_new(f->tb, &spec);
-        if (g_str_equal(model, CS500)) {
-                g_autofree char *p = data_path("NUT_HID_DIR", CS500 ".feature-reports.txt");
-
-                g_assert_true(fake_ups_load_feature_reports(u, p, &e));
-                g_assert_no_error(e);
-        } else {
-                /* No recorded values for this one: every feature report present, all zero */
-                _cleanup_(hid_descriptor_freep) HidDescriptor *d = NULL;
-                gsize n;
-                const guint8 *b = g_bytes_get_data(rdesc, &n);
-
-                g_assert_cmpint(hid_descriptor_parse(b, n, HID_PARSE_BEST_EFFORT, &d), >=, 0);
-                for (size_t i = 0; i < d->n_reports; i++) {
-                        guint8 buf[256] = { d->reports[i].id };
-
-                        if (d->reports[i].type == HID_REPORT_FEATURE)
-                                fake_ups_set_feature(u, d->reports[i].id, buf, 1 + (d->reports[i].bits + 7) / 8);
-                }
-        }
-        g_assert_true(fake_ups_plug(u, &e));
-        g_assert_no_error(e);
-        return u;
-}
-
-static void write_file(Fixture *f, const char *name, const char *text)
-{
-        g_autofree char *p = g_build_filename(f->dir, name, NULL);
-
-        g_assert_true(g_file_set_contents(p, text, -1, NULL));
-}
-
 static void fixture_setup(Fixture *f, gconstpointer data)
 {
-        g_autoptr(GError) e = NULL;
-        g_autoptr(GSubprocessLauncher) l = NULL;
-        g_autofree char *upsd = NULL;
-        gint64 end;
-
-        f->tb = umockdev_testbed_new();
-        g_assert_true(umockdev_testbed_add_from_file(f->tb, g_getenv("HUB_UMOCKDEV"), &e));
-        g_assert_no_error(e);
-        f->cs500 = read_file("NUT_HID_DIR", CS500 ".rdesc.bin");
-        f->x750 = read_file("NUT_HID_DIR", X750 ".rdesc.bin");
-        f->dir = g_dir_make_tmp("nutd-usb-XXXXXX", &e);
-        g_assert_no_error(e);
-        f->port = 20000 + g_random_int_range(0, 20000);
+        f->cs500 = nutd_read_file("NUT_HID_DIR", CS500 ".rdesc.bin");
+        f->x750 = nutd_read_file("NUT_HID_DIR", X750 ".rdesc.bin");
         /* A section for the unit with serial FAKE0001 (it wins over auto-detection); quick polling */
-        write_file(f, "ups.conf",
-                   "[office]\n\tdriver = usbhid-ups\n\tport = auto\n\tserial = FAKE0001\n"
-                   "\tpollinterval = 1\n\tpollfreq = 2\n");
-        upsd = g_strdup_printf("LISTEN 127.0.0.1 %u\n", f->port);
-        write_file(f, "upsd.conf", upsd);
-        write_file(f, "upsd.users", "");
-        f->bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &e);
-        g_assert_no_error(e);
-        /* After the testbed exists: the launcher copies the environment (UMOCKDEV_DIR) now */
-        l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
-        g_subprocess_launcher_setenv(l, "NUTD_LOG_LEVEL", "debug", TRUE);
-        f->nutd = g_subprocess_launcher_spawn(l, &e, g_getenv("NUTD"), "--config-dir", f->dir, NULL);
-        g_assert_no_error(e);
-        end = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-        for (;;) {
-                g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-                        f->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                        "NameHasOwner", g_variant_new("(s)", BUS_NAME), NULL, 0, 1000, NULL, NULL);
-                gboolean has = FALSE;
-
-                if (r)
-                        g_variant_get(r, "(b)", &has);
-                if (has)
-                        break;
-                g_assert_cmpint(g_get_monotonic_time(), <, end);
-                g_usleep(50 * 1000);
-        }
+        nutd_run_start(&f->run,
+                       "[office]\n\tdriver = usbhid-ups\n\tport = auto\n\tserial = FAKE0001\n"
+                       "\tpollinterval = 1\n\tpollfreq = 2\n",
+                       "");
 }
 
 static void fixture_teardown(Fixture *f, gconstpointer data)
 {
-        g_autofree char *rm = g_strdup_printf("rm -rf %s", f->dir);
-
-        g_subprocess_send_signal(f->nutd, SIGTERM);
-        g_assert_true(g_subprocess_wait(f->nutd, NULL, NULL));
-        /* nutd must not have crashed at any point */
-        g_assert_true(g_subprocess_get_if_exited(f->nutd));
-        g_assert_cmpint(g_subprocess_get_exit_status(f->nutd), ==, 0);
-        g_object_unref(f->nutd);
-        g_object_unref(f->bus);
+        nutd_run_stop(&f->run);
         g_bytes_unref(f->cs500);
         g_bytes_unref(f->x750);
-        g_object_unref(f->tb);
-        g_assert_true(g_spawn_command_line_sync(rm, NULL, NULL, NULL, NULL));
-        g_free(f->dir);
 }
 
 /* The values NUT decoded from the real device (paths.tsv), through the apc mapping rows
@@ -242,8 +48,8 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
  * facts here, not from nutd's tables. */
 static GHashTable *expected_values(void)
 {
-        g_autofree char *paths = NULL, *rows = NULL, *pp = data_path("NUT_HID_DIR", CS500 ".paths.tsv"),
-                        *rp = data_path("NUT_FACTS_DIR", "hid-mappings/apc.tsv");
+        g_autofree char *paths = NULL, *rows = NULL, *pp = nutd_data_path("NUT_HID_DIR", CS500 ".paths.tsv"),
+                        *rp = nutd_data_path("NUT_FACTS_DIR", "hid-mappings/apc.tsv");
         g_autoptr(GHashTable) value = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         GHashTable *want = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         g_auto(GStrv) pl = NULL, rl = NULL;
@@ -275,15 +81,15 @@ static GHashTable *expected_values(void)
 
 static void test_values(Fixture *f, gconstpointer data)
 {
-        g_autoptr(FakeUps) u = plug(f, 2, 1, "FAKE0001", f->cs500, CS500);
+        g_autoptr(FakeUps) u = nutd_fake_apc_plug(&f->run, 2, 1, "FAKE0001", f->cs500, CS500);
         g_autoptr(GHashTable) want = expected_values();
         g_autoptr(GVariant) all = NULL;
         g_autoptr(GVariant) dict = NULL;
         GHashTableIter it;
         gpointer k, v;
 
-        g_assert_true(wait_connection(f, "office", "connected", 10000));
-        all = call(f, "office", "GetVariables", NULL, NULL);
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 10000));
+        all = nutd_call(&f->run, "office", "GetVariables", NULL, NULL);
         g_assert_nonnull(all);
         dict = g_variant_get_child_value(all, 0);
         {
@@ -301,8 +107,9 @@ static void test_values(Fixture *f, gconstpointer data)
                 g_assert_cmpstr(got, ==, v);
         }
         {
-                g_autofree char *s = get_var(f, "office", "ups.status"), *vid = get_var(f, "office", "ups.vendorid"),
-                                *mfr = get_var(f, "office", "device.mfr");
+                g_autofree char *s = nutd_get_var(&f->run, "office", "ups.status");
+                g_autofree char *vid = nutd_get_var(&f->run, "office", "ups.vendorid");
+                g_autofree char *mfr = nutd_get_var(&f->run, "office", "device.mfr");
 
                 g_assert_cmpstr(s, ==, "OL");
                 g_assert_cmpstr(vid, ==, "051d");
@@ -310,7 +117,8 @@ static void test_values(Fixture *f, gconstpointer data)
         }
         /* The same over the NUT protocol, with NUT's own client */
         if (g_getenv("UPSC") && *g_getenv("UPSC")) {
-                g_autofree char *cmd = g_strdup_printf("%s office@127.0.0.1:%u battery.charge", g_getenv("UPSC"), f->port);
+                g_autofree char *cmd = g_strdup_printf("%s office@127.0.0.1:%u battery.charge", g_getenv("UPSC"),
+                                                       f->run.port);
                 g_autofree char *out = NULL;
                 int status;
 
@@ -365,21 +173,21 @@ static int cmp_int64(const void *a, const void *b)
  * must stay under 100 ms. */
 static void test_power_failure(Fixture *f, gconstpointer data)
 {
-        g_autoptr(FakeUps) u = plug(f, 2, 1, "FAKE0001", f->cs500, CS500);
-        g_autofree char *path = object_path("office");
+        g_autoptr(FakeUps) u = nutd_fake_apc_plug(&f->run, 2, 1, "FAKE0001", f->cs500, CS500);
+        g_autofree char *path = nutd_object_path("office");
         static const guint8 ac_lost[] = { 0x13, 0x00 }, discharging[] = { 0x06, 0x00, 0x01, 0x08 };
         static const guint8 ac_back[] = { 0x13, 0x01 }, charging[] = { 0x06, 0x01, 0x00, 0x08 };
         Watch w = { .loop = g_main_loop_new(NULL, FALSE) };
         gint64 took[5];
         guint sub;
 
-        g_assert_true(wait_connection(f, "office", "connected", 10000));
-        sub = g_dbus_connection_signal_subscribe(f->bus, BUS_NAME, "org.freedesktop.DBus.Properties",
-                                                 "PropertiesChanged", path, DEVICE_IFACE, 0, on_properties_changed,
-                                                 &w, NULL);
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 10000));
+        sub = g_dbus_connection_signal_subscribe(f->run.bus, NUTD_BUS_NAME, "org.freedesktop.DBus.Properties",
+                                                 "PropertiesChanged", path, NUTD_DEVICE_IFACE, 0,
+                                                 on_properties_changed, &w, NULL);
         /* Make sure the match is in place before the event */
-        g_dbus_connection_call_sync(f->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                    "GetId", NULL, NULL, 0, 1000, NULL, NULL);
+        g_dbus_connection_call_sync(f->run.bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                    "org.freedesktop.DBus", "GetId", NULL, NULL, 0, 1000, NULL, NULL);
         for (size_t i = 0; i < G_N_ELEMENTS(took); i++) {
                 gint64 t0;
                 guint timeout;
@@ -397,7 +205,7 @@ static void test_power_failure(Fixture *f, gconstpointer data)
                 took[i] = w.seen - t0;
                 g_test_message("interrupt report -> D-Bus OB DISCHRG: %.1f ms", took[i] / 1000.0);
                 {
-                        g_autofree char *s = get_var(f, "office", "ups.status");
+                        g_autofree char *s = nutd_get_var(&f->run, "office", "ups.status");
 
                         g_assert_cmpstr(s, ==, "OB DISCHRG");
                 }
@@ -410,7 +218,7 @@ static void test_power_failure(Fixture *f, gconstpointer data)
                 g_source_remove(timeout);
                 g_assert_cmpint(w.seen, >, 0);
         }
-        g_dbus_connection_signal_unsubscribe(f->bus, sub);
+        g_dbus_connection_signal_unsubscribe(f->run.bus, sub);
         g_main_loop_unref(w.loop);
         qsort(took, G_N_ELEMENTS(took), sizeof took[0], cmp_int64);
         g_test_message("median %.1f ms, max %.1f ms", took[2] / 1000.0, took[4] / 1000.0);
@@ -433,15 +241,7 @@ static GBytes *cs500_with_test(GBytes *cs500)
                 0xb1, 0x02,             /* Feature (Data, Variable, Absolute) */
                 0xc0,                   /* End Collection */
         };
-        gsize n;
-        const guint8 *b = g_bytes_get_data(cs500, &n);
-        GByteArray *a = g_byte_array_new();
-
-        g_assert_cmpuint(b[n - 1], ==, 0xc0);
-        g_byte_array_append(a, b, n - 1);
-        g_byte_array_append(a, battery_test, sizeof battery_test);
-        g_byte_array_append(a, b + n - 1, 1);
-        return g_byte_array_free_to_bytes(a);
+        return nutd_rdesc_add_items(cs500, battery_test, sizeof battery_test);
 }
 
 /* test.battery.start.quick writes 1 into the Test field's feature report */
@@ -464,12 +264,12 @@ static void test_instant_command(Fixture *f, gconstpointer data)
         g_assert_cmpint(hid_descriptor_find(d, hid_usage_table_find("apc"), "UPS.Battery.Test", HID_REPORT_FEATURE,
                                             &field), >=, 0);
         g_assert_cmpuint(field->report_id, ==, 0x50);
-        u = plug(f, 3, 2, "FAKE0050", rdesc, CS500);
+        u = nutd_fake_apc_plug(&f->run, 3, 2, "FAKE0050", rdesc, CS500);
         fake_ups_set_feature(u, 0x50, idle, sizeof idle);
         /* Not in ups.conf: auto-detected, named after its subdriver and serial */
-        g_assert_true(wait_connection(f, name, "connected", 10000));
+        g_assert_true(nutd_wait_connection(&f->run, name, "connected", 10000));
         g_assert_cmpuint(fake_ups_set_report_count(u, 0x50), ==, 0);
-        r = call(f, name, "InstantCommand", g_variant_new("(ss)", "test.battery.start.quick", ""), &e);
+        r = nutd_call(&f->run, name, "InstantCommand", g_variant_new("(ss)", "test.battery.start.quick", ""), &e);
         g_assert_no_error(e);
         g_assert_cmpuint(fake_ups_set_report_count(u, 0x50), ==, 1);
         last = fake_ups_get_last_set_report(u, 0x50);
@@ -479,7 +279,7 @@ static void test_instant_command(Fixture *f, gconstpointer data)
         g_assert_cmpint(value, ==, 1);
         /* An unknown command is refused without touching the device */
         g_clear_pointer(&r, g_variant_unref);
-        r = call(f, name, "InstantCommand", g_variant_new("(ss)", "no.such.command", ""), &e);
+        r = nutd_call(&f->run, name, "InstantCommand", g_variant_new("(ss)", "no.such.command", ""), &e);
         g_assert_null(r);
         g_assert_nonnull(e);
         g_assert_cmpuint(fake_ups_set_report_count(u, 0x50), ==, 1);
@@ -487,51 +287,51 @@ static void test_instant_command(Fixture *f, gconstpointer data)
 
 static void test_unplug_replug(Fixture *f, gconstpointer data)
 {
-        g_autoptr(FakeUps) u = plug(f, 2, 1, "FAKE0001", f->cs500, CS500);
+        g_autoptr(FakeUps) u = nutd_fake_apc_plug(&f->run, 2, 1, "FAKE0001", f->cs500, CS500);
         g_autoptr(FakeUps) twin = NULL;
         gint64 t0;
 
-        g_assert_true(wait_connection(f, "office", "connected", 10000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 10000));
         t0 = g_get_monotonic_time();
         fake_ups_unplug(u);
-        g_assert_true(wait_connection(f, "office", "disconnected", 2000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "disconnected", 2000));
         g_test_message("unplug -> disconnected: %.0f ms", (g_get_monotonic_time() - t0) / 1000.0);
         {
                 /* still there, with its last values */
-                g_autofree char *s = get_var(f, "office", "battery.charge");
+                g_autofree char *s = nutd_get_var(&f->run, "office", "battery.charge");
 
                 g_assert_cmpstr(s, ==, "100");
         }
         g_assert_true(fake_ups_plug(u, NULL));
-        g_assert_true(wait_connection(f, "office", "connected", 10000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 10000));
         /* Two identical units: the second (same model, another serial) gets a name of its own */
-        twin = plug(f, 4, 3, "FAKE0002", f->cs500, CS500);
-        g_assert_true(wait_connection(f, "apc-fake0002", "connected", 10000));
-        g_assert_true(wait_connection(f, "office", "connected", 1000));
+        twin = nutd_fake_apc_plug(&f->run, 4, 3, "FAKE0002", f->cs500, CS500);
+        g_assert_true(nutd_wait_connection(&f->run, "apc-fake0002", "connected", 10000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 1000));
         /* Pull the twin in the middle of its polling: the other one is not affected */
         fake_ups_unplug(twin);
-        g_assert_true(wait_connection(f, "apc-fake0002", "disconnected", 2000));
-        g_assert_true(wait_var(f, "office", "battery.charge", "100", 3000));
+        g_assert_true(nutd_wait_connection(&f->run, "apc-fake0002", "disconnected", 2000));
+        g_assert_true(nutd_wait_var(&f->run, "office", "battery.charge", "100", 3000));
         g_assert_true(fake_ups_plug(twin, NULL));
-        g_assert_true(wait_connection(f, "apc-fake0002", "connected", 10000));
+        g_assert_true(nutd_wait_connection(&f->run, "apc-fake0002", "connected", 10000));
 }
 
 static void test_faults(Fixture *f, gconstpointer data)
 {
-        g_autoptr(FakeUps) u = plug(f, 2, 1, "FAKE0001", f->cs500, CS500);
+        g_autoptr(FakeUps) u = nutd_fake_apc_plug(&f->run, 2, 1, "FAKE0001", f->cs500, CS500);
         static const guint8 low[] = { 0x0c, 0x1e, 0x00, 0x00, 0x14, 0x0a };
 
-        g_assert_true(wait_connection(f, "office", "connected", 10000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 10000));
         /* Stalls on every request: stale, then back once it answers again */
         fake_ups_set_fault(u, FAKE_UPS_STALL);
-        g_assert_true(wait_connection(f, "office", "stale", 10000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "stale", 10000));
         fake_ups_set_fault(u, FAKE_UPS_OK);
-        g_assert_true(wait_connection(f, "office", "connected", 40000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 40000));
         /* Stops answering: the transfers time out, stale, then recovery */
         fake_ups_set_fault(u, FAKE_UPS_HANG);
-        g_assert_true(wait_connection(f, "office", "stale", 30000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "stale", 30000));
         fake_ups_set_fault(u, FAKE_UPS_OK);
-        g_assert_true(wait_connection(f, "office", "connected", 40000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 40000));
         /* Short replies and garbage: nutd keeps running, and reads right again afterwards */
         fake_ups_set_fault(u, FAKE_UPS_SHORT_REPORTS);
         g_usleep(3 * G_USEC_PER_SEC);
@@ -539,17 +339,14 @@ static void test_faults(Fixture *f, gconstpointer data)
         g_usleep(3 * G_USEC_PER_SEC);
         fake_ups_set_fault(u, FAKE_UPS_OK);
         fake_ups_set_feature(u, 0x0c, low, sizeof low);
-        g_assert_true(wait_var(f, "office", "battery.charge", "30", 40000));
-        g_assert_true(wait_connection(f, "office", "connected", 10000));
+        g_assert_true(nutd_wait_var(&f->run, "office", "battery.charge", "30", 40000));
+        g_assert_true(nutd_wait_connection(&f->run, "office", "connected", 10000));
 }
 
 int main(int argc, char *argv[])
 {
-        g_test_init(&argc, &argv, NULL);
-        if (!g_getenv("DBUS_SYSTEM_BUS_ADDRESS") || !g_getenv("NUTD")) {
-                g_test_message("needs with-system-bus.sh, umockdev-wrapper and NUTD");
+        if (!nutd_run_test_init(&argc, &argv))
                 return 77;
-        }
         g_test_add("/usbhid/values", Fixture, NULL, fixture_setup, test_values, fixture_teardown);
         g_test_add("/usbhid/power-failure-100ms", Fixture, NULL, fixture_setup, test_power_failure, fixture_teardown);
         g_test_add("/usbhid/instant-command", Fixture, NULL, fixture_setup, test_instant_command, fixture_teardown);

@@ -4,11 +4,13 @@
  * with NUT's fallbacks (hid-status-rules.md §5): load.on/off through their delayed forms,
  * shutdown.return and shutdown.stayoff as ups.start.auto + load.on.delay, 125 ms, then
  * load.off.delay; kill-power tries shutdown.return, shutdown.reboot, load.off.delay,
- * shutdown.stayoff. An operation is a list of steps run one after the other.
+ * shutdown.stayoff. An operation is a list of steps run one after the other; every step's
+ * value is checked before the first one is written.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hid-value.h"
 #include "log.h"
 #include "time-util.h"
 #include "usbhid-internal.h"
@@ -30,6 +32,7 @@ struct UsbHidOp {
         UsbHidStep steps[USBHID_OP_STEPS_MAX];
         size_t n_steps, step;
         sd_event_source *pause;
+        int64_t before;                 /* the written field's value before the write in flight */
 };
 
 static void usbhid_op_unlink(UsbHidOp *op)
@@ -68,9 +71,14 @@ static void usbhid_op_next(UsbHidOp *op);
 static void usbhid_op_on_written(int r, const uint8_t *data, size_t size, void *userdata)
 {
         UsbHidOp *op = userdata;
+        UsbHid *x = op->x;
+        const HidMapItem *it = op->steps[op->step].item;
+        HidMapReport *rep = &x->map->reports[it->report];
 
         if (r < 0) {
-                log_debug_errno(r, "%s: SET_REPORT failed: %m", op->x->device->name);
+                log_debug_errno(r, "%s: SET_REPORT failed: %m", x->device->name);
+                /* The device did not take it: the field is back to what it was */
+                (void) hid_field_insert(it->field, rep->data, rep->size, op->before);
                 usbhid_op_finish(op, r == -EPIPE ? -EIO : r);
                 return;
         }
@@ -92,6 +100,7 @@ static void usbhid_op_next(UsbHidOp *op)
         UsbHid *x = op->x;
         UsbHidStep *s = &op->steps[op->step];
         _cleanup_free_ uint8_t *buf = NULL;
+        HidMapReport *rep;
         size_t size;
         int r;
 
@@ -101,20 +110,25 @@ static void usbhid_op_next(UsbHidOp *op)
         }
         if (s->pause_usec > 0) {
                 op->pause = sd_event_source_disable_unref(op->pause);
-                r = sd_event_add_time_relative(x->device->event, &op->pause, CLOCK_MONOTONIC, s->pause_usec, 0,
-                                               usbhid_op_on_pause, op);
+                /* 1 ms accuracy: 0 would mean sd-event's default, up to 250 ms late */
+                r = sd_event_add_time_relative(x->device->event, &op->pause, CLOCK_MONOTONIC, s->pause_usec,
+                                               USEC_PER_MSEC, usbhid_op_on_pause, op);
                 if (r < 0)
                         usbhid_op_finish(op, r);
                 return;
         }
-        r = hid_map_prepare_write(x->map, s->item, s->value, &buf, &size);
+        rep = &x->map->reports[s->item->report];
+        r = hid_field_extract(s->item->field, rep->data, rep->size, &op->before);
+        if (r >= 0)
+                r = hid_map_prepare_write(x->map, s->item, s->value, &buf, &size);
         if (r >= 0) {
-                /* Keep the bytes we wrote as the report's latest state */
-                HidMapReport *rep = &x->map->reports[s->item->report];
-
+                /* The report's latest state from now on, so that a write into another field of
+                 * it, queued behind this one, keeps this value; undone if the device refuses */
                 memcpy(rep->data, buf, MIN(size, rep->size));
                 r = hid_transport_set_report(x->transport, s->item->field->type, s->item->field->report_id, buf, size,
                                              usbhid_op_on_written, op);
+                if (r < 0)
+                        (void) hid_field_insert(s->item->field, rep->data, rep->size, op->before);
         }
         if (r < 0)
                 usbhid_op_finish(op, r);
@@ -145,13 +159,44 @@ static int usbhid_ready(UsbHid *x)
         return x->transport && x->map && x->first_done ? 0 : -ENOTCONN;
 }
 
-/* The step writing 'value' (a NUT value) through a command or variable row */
-static int usbhid_step(UsbHid *x, const HidMapItem *it, const char *value, uint64_t pause, UsbHidStep *ret)
+/* -EINVAL unless physical value v lies in the logical range of the row's field */
+static int usbhid_check_range(const HidMapItem *it, double v)
 {
+        const HidField *f = it->field;
+        int64_t logical;
+
+        if (hid_field_from_physical(f, v, &logical) < 0)
+                return -EINVAL;
+        if (f->logical_min <= f->logical_max && (logical < f->logical_min || logical > f->logical_max))
+                return -EINVAL;
+        return 0;
+}
+
+/*
+ * The step writing 'value' (a NUT value) through a command or variable row. The value must fit
+ * the field's bits, and with 'in_range' its logical range too (variables; commands keep NUT's
+ * behaviour, which writes a row's default even where the range is narrower). Checked here, so
+ * that a refused value writes nothing and a sequence is never left half-written.
+ */
+static int usbhid_step(UsbHid *x, const HidMapItem *it, const char *value, bool in_range, uint64_t pause,
+                       UsbHidStep *ret)
+{
+        _cleanup_free_ uint8_t *buf = NULL;
+        size_t size;
         double v;
         int r;
 
         r = hid_map_encode(it, &x->conv, value, &v);
+        if (r < 0)
+                return r;
+        if (in_range) {
+                r = usbhid_check_range(it, v);
+                if (r < 0)
+                        return r;
+        }
+        r = hid_map_prepare_write(x->map, it, v, &buf, &size);
+        if (r == -ERANGE)
+                return -EINVAL;
         if (r < 0)
                 return r;
         *ret = (UsbHidStep) { .item = it, .value = v, .pause_usec = pause };
@@ -173,8 +218,12 @@ int usbhid_setvar(void *state, const char *name, const char *value, DeviceOpDone
                 return device_get_var(x->device, name) ? -EROFS : -ENOENT;
         if (!(it->mapping->flags & HID_MAP_RW))
                 return -EROFS;
+        r = usbhid_step(x, it, value, true, 0, &step);
+        if (r < 0)
+                return r;
         if (it->mapping->flags & HID_MAP_ABSENT) {
-                /* A value nutd keeps for the device (the delays): stored, not written */
+                /* A value nutd keeps for the device (the delays): stored, not written, but it
+                 * must be one the field takes, as commands will write it there */
                 r = device_set_var(x->device, name, value);
                 if (r < 0)
                         return r;
@@ -183,9 +232,6 @@ int usbhid_setvar(void *state, const char *name, const char *value, DeviceOpDone
                         done(0, userdata);
                 return 0;
         }
-        r = usbhid_step(x, it, value, 0, &step);
-        if (r < 0)
-                return r;
         return usbhid_op_start(x, &step, 1, done, userdata);
 }
 
@@ -199,7 +245,7 @@ static int usbhid_cmd_step(UsbHid *x, const char *cmd, const char *param, uint64
                 return -EOPNOTSUPP;
         if (!value)
                 return -EINVAL;         /* PARAM_REQUIRED without a parameter */
-        return usbhid_step(x, it, value, pause, ret);
+        return usbhid_step(x, it, value, false, pause, ret);
 }
 
 /* shutdown.return / shutdown.stayoff from their parts */
@@ -214,7 +260,7 @@ static int usbhid_shutdown_sequence(UsbHid *x, bool stay_off, UsbHidStep *steps,
         if (!hid_map_find_cmd(x->map, "load.on.delay") || !hid_map_find_cmd(x->map, "load.off.delay"))
                 return -EOPNOTSUPP;
         if (autostart && !(autostart->mapping->flags & HID_MAP_ABSENT)) {
-                r = usbhid_step(x, autostart, stay_off ? "no" : "yes", 0, &steps[(*n)++]);
+                r = usbhid_step(x, autostart, stay_off ? "no" : "yes", false, 0, &steps[(*n)++]);
                 if (r < 0)
                         return r;
         }

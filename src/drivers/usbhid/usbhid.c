@@ -301,6 +301,10 @@ static void usbhid_start_cycle(UsbHid *x)
                         size = MAX(size, (size_t) 64);
                 r = hid_transport_get_report(x->transport, rep->type, rep->id, size, usbhid_on_report,
                                              &x->report_reqs[i]);
+                /* A request that cannot go out fails at once, through usbhid_on_report(): on a
+                 * vanished device that closes everything, the map included */
+                if (!x->transport)
+                        return;
                 if (r < 0)
                         x->cycle_failed++;
                 else

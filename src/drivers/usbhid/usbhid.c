@@ -36,7 +36,7 @@ static void usbhid_close(UsbHid *x)
         x->in_cycle = x->first_done = false;
         for (size_t i = 0; i < ELEMENTSOF(x->strings); i++) {
                 x->strings[i] = mfree(x->strings[i]);
-                x->strings_wanted[i] = false;
+                x->strings_wanted[i] = x->strings_failed[i] = false;
         }
 }
 
@@ -112,24 +112,6 @@ void usbhid_io_failed(UsbHid *x, int r)
         usbhid_schedule_reopen(x);
 }
 
-static const char *usbhid_get_string(void *userdata, uint8_t index)
-{
-        UsbHid *x = userdata;
-
-        if (index == 0)
-                return NULL;
-        if (!x->strings[index])
-                x->strings_wanted[index] = true;
-        return x->strings[index];
-}
-
-static const char *usbhid_get_var(void *userdata, const char *name)
-{
-        UsbHid *x = userdata;
-
-        return device_get_var(x->device, name);
-}
-
 static void usbhid_finish_cycle(UsbHid *x);
 
 static void usbhid_on_string(int r, const uint8_t *data, size_t size, void *userdata)
@@ -140,6 +122,8 @@ static void usbhid_on_string(int r, const uint8_t *data, size_t size, void *user
         x->pending--;
         if (r >= 0 && !x->strings[q->index])
                 x->strings[q->index] = strndup((const char *) data, size);
+        else if (r < 0)
+                x->strings_failed[q->index] = true;
         if (x->pending == 0)
                 usbhid_finish_cycle(x);
 }
@@ -228,6 +212,8 @@ static void usbhid_finish_cycle(UsbHid *x)
                 return;
         }
         usbhid_publish(x, flags);
+        if (!x->first_done)
+                (void) usbhid_detect_model(x);  /* before the full publication it gates */
         if (usbhid_fetch_strings(x))
                 return;         /* published again when the strings are there */
         x->in_cycle = false;
@@ -365,6 +351,7 @@ static int usbhid_pick_subdriver(UsbHid *x)
 static void usbhid_on_descriptor(int r, const uint8_t *data, size_t size, void *userdata)
 {
         UsbHid *x = userdata;
+        const HidTransportInfo *info = hid_transport_get_info(x->transport);
 
         if (r < 0) {
                 usbhid_io_failed(x, r);
@@ -377,6 +364,8 @@ static void usbhid_on_descriptor(int r, const uint8_t *data, size_t size, void *
                 r = hid_map_new(x->desc, x->subdriver, &x->map);
         if (r >= 0 && x->map->n_items == 0)
                 r = -ENOMSG;
+        if (r >= 0)
+                r = usbhid_conv_setup(x, info->vendor, info->product);
         if (r >= 0) {
                 x->report_reqs = calloc(x->map->n_reports ? x->map->n_reports : 1, sizeof(UsbHidReq));
                 if (!x->report_reqs)
@@ -390,14 +379,6 @@ static void usbhid_on_descriptor(int r, const uint8_t *data, size_t size, void *
         for (size_t i = 0; i < x->map->n_reports; i++)
                 x->report_reqs[i] = (UsbHidReq) { x, (unsigned) i };
         x->map->status_options = x->status_options;
-
-        x->conv.vendor = hid_transport_get_info(x->transport)->vendor;
-        x->conv.product = hid_transport_get_info(x->transport)->product;
-        x->conv.iproduct = x->product;
-        x->conv.get_string = usbhid_get_string;
-        x->conv.get_var = usbhid_get_var;
-        x->conv.userdata = x;
-        x->conv.state = hid_conv_state_new();
 
         if (!x->pollonly && !(x->hooks & HID_HOOK_DISABLE_INTERRUPT_PIPE)) {
                 r = hid_transport_start_interrupt(x->transport, usbhid_on_interrupt, x);

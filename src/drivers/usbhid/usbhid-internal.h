@@ -32,6 +32,7 @@ struct UsbHid {
         char *subdriver_name;
         uint64_t pollfreq_usec, pollinterval_usec;
         bool pollonly;
+        bool disable_fix_report_desc;
         HidStatusOptions status_options;
         char *ondelay, *offdelay, *lowbatt;
 

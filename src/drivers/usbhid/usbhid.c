@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "driver-table.h"
+#include "hid-fixup.h"
 #include "hid-usage.h"
 #include "log.h"
 #include "time-util.h"
@@ -360,6 +361,9 @@ static void usbhid_on_descriptor(int r, const uint8_t *data, size_t size, void *
         r = hid_descriptor_parse(data, size, HID_PARSE_BEST_EFFORT, &x->desc);
         if (r >= 0)
                 r = usbhid_pick_subdriver(x);
+        if (r >= 0 && !x->disable_fix_report_desc &&
+            hid_fixup_apply(x->desc, x->subdriver->fix_report_desc, info->vendor, info->product) > 0)
+                log_debug("%s: report descriptor repaired (%s)", x->device->name, x->subdriver->name);
         if (r >= 0)
                 r = hid_map_new(x->desc, x->subdriver, &x->map);
         if (r >= 0 && x->map->n_items == 0)
@@ -501,6 +505,7 @@ static int usbhid_start(Device *d, const DeviceConfig *c, void **ret_state)
                 return r;
         }
         x->pollonly = config_has(c, "pollonly");
+        x->disable_fix_report_desc = config_has(c, "disable_fix_report_desc");
         if (config_has(c, "onlinedischarge_calibration"))
                 x->status_options |= HID_STATUS_ONLINEDISCHARGE_CALIBRATION;
         if (config_has(c, "onlinedischarge_onbattery") || config_has(c, "onlinedischarge"))

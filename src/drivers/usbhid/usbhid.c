@@ -330,22 +330,29 @@ static int usbhid_on_timer(sd_event_source *s, uint64_t usec, void *userdata)
         return 0;
 }
 
+/* The forced subdriver, else the one whose claim takes the device (strings included), else a
+ * subdriver of the vendor; the VID:PID's hooks when that entry's subdriver is the one chosen */
 static int usbhid_pick_subdriver(UsbHid *x)
 {
         const HidTransportInfo *info = hid_transport_get_info(x->transport);
         const HidUsbId *id = hid_usb_id_find(info->vendor, info->product);
+        int r;
 
-        x->hooks = id ? id->hooks : 0;
         if (x->subdriver_name) {
                 x->subdriver = hid_subdriver_find(x->subdriver_name);
                 if (!x->subdriver)
                         return log_error_errno(-EINVAL, "%s: no subdriver \"%s\"", x->device->name, x->subdriver_name);
-        } else if (id)
-                x->subdriver = id->subdriver;
-        else
-                x->subdriver = hid_subdriver_for_vendor(info->vendor);
+        } else {
+                r = hid_usb_claim(info->vendor, info->product, x->manufacturer, x->product, &x->subdriver);
+                if (r < 0)
+                        return log_error_errno(r, "%s: %04x:%04x is not a usbhid-ups device", x->device->name,
+                                               info->vendor, info->product);
+                if (r == 0)
+                        x->subdriver = hid_subdriver_for_vendor(info->vendor);
+        }
         if (!x->subdriver)
                 x->subdriver = &hid_subdriver_generic;
+        x->hooks = id && id->subdriver == x->subdriver ? id->hooks : 0;
         return 0;
 }
 

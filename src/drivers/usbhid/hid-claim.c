@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Which subdriver claims a USB device when the VID:PID alone does not say: the string
- * conditions of NUT's claim functions (usb-ids.tsv, claim-logic rows and claim_notes), as data.
+ * conditions of NUT's claim functions (usb-ids.tsv, claim-logic rows and claim_notes), as data;
+ * and which device hooks then apply.
  */
 #include <string.h>
 
@@ -82,4 +83,35 @@ int hid_usb_claim(uint16_t vendor, uint16_t product, const char *manufacturer, c
                 return 0;
         *ret = id->subdriver;
         return 1;
+}
+
+/* general_apc_check: only these APC units need their reports read at the largest size */
+static const char *const apc_max_report_products[] = { "Back-UPS ES 525", "Back-UPS CS" };
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+        return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/**
+ * hid_usb_hooks() - the device hooks that apply (hid-device-hooks.tsv)
+ * @id: the exact VID:PID entry, or NULL
+ * @sub: the subdriver chosen for the device
+ * @product_string: iProduct, may be NULL
+ *
+ * A table entry's hooks run when its subdriver is the one chosen, as NUT runs them from that
+ * subdriver's claim; general_apc_check only holds for the iProducts it checks for.
+ *
+ * Returns the HidDeviceHook mask.
+ */
+uint32_t hid_usb_hooks(const HidUsbId *id, const HidSubdriver *sub, const char *product_string)
+{
+        uint32_t hooks = id && id->subdriver == sub ? id->hooks : 0;
+        bool apc_check = false;
+
+        for (size_t i = 0; i < ELEMENTSOF(apc_max_report_products); i++)
+                apc_check |= has_prefix(product_string, apc_max_report_products[i]);
+        if (!apc_check)
+                hooks &= ~(uint32_t) HID_HOOK_GENERAL_APC_CHECK;
+        return hooks;
 }

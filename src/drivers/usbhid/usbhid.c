@@ -352,7 +352,7 @@ static int usbhid_pick_subdriver(UsbHid *x)
         }
         if (!x->subdriver)
                 x->subdriver = &hid_subdriver_generic;
-        x->hooks = id && id->subdriver == x->subdriver ? id->hooks : 0;
+        x->hooks = hid_usb_hooks(id, x->subdriver, x->product);
         return 0;
 }
 

@@ -276,6 +276,10 @@ static void usbhid_start_cycle(UsbHid *x)
                 x->next_full = t + x->pollfreq_usec;
         x->in_cycle = true;
         x->cycle_ok = x->cycle_failed = 0;
+        /* One count for the loop itself, and each request counted before it is sent: a request
+         * that fails at once calls back before hid_transport_get_report() returns (an unplugged
+         * device even closes everything, map included) */
+        x->pending++;
         for (size_t i = 0; i < x->map->n_reports; i++) {
                 HidMapReport *rep = &x->map->reports[i];
                 size_t size = rep->size;
@@ -286,14 +290,17 @@ static void usbhid_start_cycle(UsbHid *x)
                 /* Back-UPS ES 525 / CS: ask with the largest buffer, as these answer nothing else */
                 if (x->hooks & HID_HOOK_GENERAL_APC_CHECK)
                         size = MAX(size, (size_t) 64);
+                x->pending++;
                 r = hid_transport_get_report(x->transport, rep->type, rep->id, size, usbhid_on_report,
                                              &x->report_reqs[i]);
-                if (r < 0)
+                if (!x->map)
+                        return;
+                if (r < 0) {
+                        x->pending--;
                         x->cycle_failed++;
-                else
-                        x->pending++;
+                }
         }
-        if (x->pending == 0)
+        if (--x->pending == 0)
                 usbhid_finish_cycle(x);
 }
 

@@ -10,15 +10,19 @@
 
 #define EVER_REPORT_MAX 64
 
-#define EVER_REPORT_MAC 210
-#define EVER_REPORT_WORKMODE 74
-#define EVER_REPORT_MESSAGES 75
-#define EVER_REPORT_ALARMS 76
+#define EVER_INPUT(id) { HID_CONV_REPORT_INPUT, (id), EVER_REPORT_MAX }
 
-/* The rows using ever_ip_address_fun / ever_packets_fun come in this order in the table, and
- * each call reads the next report of its cycle (as NUT does). */
-static const uint8_t ever_ip_reports[] = { 211, 230, 231, 232 };
-static const uint8_t ever_packets_reports[] = { 215, 216, 217, 218 };
+/* The reports each converter reads (HidConverter.reads). The rows using ever_ip_address_fun /
+ * ever_packets_fun come in this order in the table, and each call reads the next report of
+ * its cycle (as NUT does). */
+const HidConvReport hid_cv_ever_mac_reads[] = { EVER_INPUT(210), {} };
+const HidConvReport hid_cv_ever_ip_reads[] = { EVER_INPUT(211), EVER_INPUT(230), EVER_INPUT(231),
+                                               EVER_INPUT(232), {} };
+const HidConvReport hid_cv_ever_packets_reads[] = { EVER_INPUT(215), EVER_INPUT(216), EVER_INPUT(217),
+                                                    EVER_INPUT(218), {} };
+const HidConvReport hid_cv_ever_workmode_reads[] = { EVER_INPUT(74), {} };
+const HidConvReport hid_cv_ever_messages_reads[] = { EVER_INPUT(75), {} };
+const HidConvReport hid_cv_ever_alarms_reads[] = { EVER_INPUT(76), {} };
 
 typedef struct EverBit {
         uint16_t mask;
@@ -107,7 +111,7 @@ static int ever_join(const uint8_t *data, int n, bool hex, char *buf, size_t siz
 HID_CV_TO_NUT(ever_mac_address_fun)
 {
         uint8_t r[EVER_REPORT_MAX];
-        int n = ever_report(c, EVER_REPORT_MAC, r, sizeof(r));
+        int n = ever_report(c, hid_cv_ever_mac_reads[0].id, r, sizeof(r));
 
         return n < 0 ? n : ever_join(r + 1, n, true, buf, size);
 }
@@ -120,8 +124,8 @@ HID_CV_TO_NUT(ever_ip_address_fun)
 
         if (!s)
                 return -EOPNOTSUPP;
-        n = ever_report(c, ever_ip_reports[s->ever_ip_next], r, sizeof(r));
-        s->ever_ip_next = (s->ever_ip_next + 1) % ELEMENTSOF(ever_ip_reports);
+        n = ever_report(c, hid_cv_ever_ip_reads[s->ever_ip_next].id, r, sizeof(r));
+        s->ever_ip_next = (s->ever_ip_next + 1) % (ELEMENTSOF(hid_cv_ever_ip_reads) - 1);
         return n < 0 ? n : ever_join(r + 1, n, false, buf, size);
 }
 
@@ -134,8 +138,8 @@ HID_CV_TO_NUT(ever_packets_fun)
 
         if (!s)
                 return -EOPNOTSUPP;
-        n = ever_report(c, ever_packets_reports[s->ever_packets_next], r, sizeof(r));
-        s->ever_packets_next = (s->ever_packets_next + 1) % ELEMENTSOF(ever_packets_reports);
+        n = ever_report(c, hid_cv_ever_packets_reads[s->ever_packets_next].id, r, sizeof(r));
+        s->ever_packets_next = (s->ever_packets_next + 1) % (ELEMENTSOF(hid_cv_ever_packets_reads) - 1);
         if (n < 4)
                 return n < 0 ? n : 0;
         return conv_printf(buf, size, "%u",
@@ -147,7 +151,7 @@ HID_CV_TO_NUT(ever_packets_fun)
 static int ever_workmode(HidConvContext *c, uint8_t *ret)
 {
         uint8_t r[EVER_REPORT_MAX];
-        int n = ever_report(c, EVER_REPORT_WORKMODE, r, sizeof(r));
+        int n = ever_report(c, hid_cv_ever_workmode_reads[0].id, r, sizeof(r));
 
         if (n < 1)
                 return n < 0 ? n : -ENODATA;
@@ -203,11 +207,11 @@ static int ever_bits(HidConvContext *c, uint8_t id, const EverBit *table, size_t
 
 HID_CV_TO_NUT(ever_messages_fun)
 {
-        return ever_bits(c, EVER_REPORT_MESSAGES, ever_message_table, ELEMENTSOF(ever_message_table), buf,
+        return ever_bits(c, hid_cv_ever_messages_reads[0].id, ever_message_table, ELEMENTSOF(ever_message_table), buf,
                          size);
 }
 
 HID_CV_TO_NUT(ever_alarms_fun)
 {
-        return ever_bits(c, EVER_REPORT_ALARMS, ever_alarm_table, ELEMENTSOF(ever_alarm_table), buf, size);
+        return ever_bits(c, hid_cv_ever_alarms_reads[0].id, ever_alarm_table, ELEMENTSOF(ever_alarm_table), buf, size);
 }

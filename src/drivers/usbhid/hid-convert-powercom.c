@@ -14,6 +14,10 @@
 #define POWERCOM_HACK_SIZE 8
 #define POWERCOM_HACK_TRIES 5
 
+const HidConvReport hid_cv_powercom_hack_reads[] = {
+        { HID_CONV_REPORT_FEATURE, POWERCOM_HACK_REPORT, POWERCOM_HACK_SIZE }, {}
+};
+
 static bool powercom_flag(HidConvContext *c, HidConvFlag f)
 {
         HidConvState *s = conv_state(c);

@@ -151,6 +151,8 @@ HID_CV_TO_NUT(ever_workmode_fun);
 HID_CV_TO_NUT(ever_messages_fun);
 HID_CV_TO_NUT(ever_alarms_fun);
 HID_CV_TO_NUT(ever_on_off_fun);
+extern const HidConvReport hid_cv_ever_mac_reads[], hid_cv_ever_ip_reads[], hid_cv_ever_packets_reads[],
+        hid_cv_ever_workmode_reads[], hid_cv_ever_messages_reads[], hid_cv_ever_alarms_reads[];
 
 /* mge: ABM, model gates, dates, power (hid-convert-mge.c) */
 HID_CV_TO_NUT(eaton_abm_enabled_fun);
@@ -200,6 +202,7 @@ HID_CV_TO_NUT(powercom_trim_conversion_fun);
 HID_CV_TO_NUT(powercom_boost_conversion_fun);
 HID_CV_TO_NUT(powercom_overload_conversion_fun);
 HID_CV_TO_NUT(powercom_hack_voltage);
+extern const HidConvReport hid_cv_powercom_hack_reads[];
 
 /* tripplite (hid-convert-tripplite.c) */
 HID_CV_TO_NUT(tripplite_chemistry_fun);

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "hid-convert-private.h"
+#include "hid-mapping.h"
 
 typedef enum TrippliteScale {
         TL_DEFAULT,             /* no hook (claimed through the productid option) */
@@ -15,46 +16,17 @@ typedef enum TrippliteScale {
         TL_SMART1500LCDT,
 } TrippliteScale;
 
-typedef struct TrippliteModel {
-        uint16_t vendor, product;
-        TrippliteScale scale;
-} TrippliteModel;
-
-/* The tripplite rows of usb-ids.tsv that carry a scale hook */
-static const TrippliteModel tripplite_model_table[] = {
-        { 0x03f0, 0x0001, TL_BATTERY_1DOT0 }, { 0x03f0, 0x1f06, TL_BATTERY_1DOT0 },
-        { 0x03f0, 0x1f08, TL_BATTERY_1DOT0 }, { 0x03f0, 0x1f09, TL_BATTERY_1DOT0 },
-        { 0x03f0, 0x1f0a, TL_BATTERY_1DOT0 }, { 0x03f0, 0x1fe0, TL_BATTERY_1DOT0 },
-        { 0x03f0, 0x1fe1, TL_BATTERY_1DOT0 }, { 0x03f0, 0x1fe2, TL_BATTERY_1DOT0 },
-        { 0x03f0, 0x1fe3, TL_BATTERY_1DOT0 }, { 0x05dd, 0xa011, TL_BATTERY_1DOT0 },
-        { 0x05dd, 0xa0a0, TL_BATTERY_1DOT0 }, { 0x09ae, 0x1003, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x1007, TL_BATTERY_0DOT1 }, { 0x09ae, 0x1008, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x1009, TL_BATTERY_0DOT1 }, { 0x09ae, 0x1010, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x1330, TL_BATTERY_1DOT0 }, { 0x09ae, 0x2005, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x2007, TL_BATTERY_0DOT1 }, { 0x09ae, 0x2008, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x2009, TL_BATTERY_0DOT1 }, { 0x09ae, 0x2010, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x2011, TL_BATTERY_0DOT1 }, { 0x09ae, 0x2012, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x2013, TL_BATTERY_0DOT1 }, { 0x09ae, 0x2014, TL_BATTERY_0DOT1 },
-        { 0x09ae, 0x3008, TL_BATTERY_1DOT0 }, { 0x09ae, 0x3009, TL_BATTERY_1DOT0 },
-        { 0x09ae, 0x3010, TL_BATTERY_1DOT0 }, { 0x09ae, 0x3011, TL_BATTERY_1DOT0 },
-        { 0x09ae, 0x3012, TL_BATTERY_1DOT0 }, { 0x09ae, 0x3013, TL_BATTERY_1DOT0 },
-        { 0x09ae, 0x3014, TL_BATTERY_1DOT0 }, { 0x09ae, 0x3015, TL_BATTERY_1DOT0 },
-        { 0x09ae, 0x3016, TL_SMART1500LCDT }, { 0x09ae, 0x3024, TL_SMART1500LCDT },
-        { 0x09ae, 0x4001, TL_BATTERY_1DOT0 }, { 0x09ae, 0x4002, TL_BATTERY_1DOT0 },
-        { 0x09ae, 0x4003, TL_BATTERY_1DOT0 }, { 0x09ae, 0x4004, TL_BATTERY_1DOT0 },
-        { 0x09ae, 0x4005, TL_BATTERY_1DOT0 }, { 0x09ae, 0x4006, TL_BATTERY_1DOT0 },
-        { 0x09ae, 0x4007, TL_BATTERY_1DOT0 }, { 0x09ae, 0x4008, TL_BATTERY_1DOT0 },
-};
-
+/* The scale hook of the VID:PID's tripplite entry in the USB table (hid-device-hooks.tsv) */
 static TrippliteScale tripplite_scale(const HidConvContext *c)
 {
+        uint32_t hooks;
+
         if (!c)
                 return TL_DEFAULT;
-        for (size_t i = 0; i < ELEMENTSOF(tripplite_model_table); i++)
-                if (tripplite_model_table[i].vendor == c->vendor &&
-                    tripplite_model_table[i].product == c->product)
-                        return tripplite_model_table[i].scale;
-        return TL_DEFAULT;
+        hooks = hid_usb_hooks(hid_usb_id_find(c->vendor, c->product), &hid_subdriver_tripplite, NULL);
+        return hooks & HID_HOOK_SMART1500LCDT_SCALE ? TL_SMART1500LCDT :
+               hooks & HID_HOOK_BATTERY_SCALE_0DOT1 ? TL_BATTERY_0DOT1 :
+               hooks & HID_HOOK_BATTERY_SCALE_1DOT0 ? TL_BATTERY_1DOT0 : TL_DEFAULT;
 }
 
 static int scaled(double value, double scale, char *buf, size_t size)

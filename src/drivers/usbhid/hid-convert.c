@@ -18,6 +18,7 @@
 
 #define TO_NUT(n) { .name = #n, .to_nut = hid_cv_##n }
 #define TO_HID(n) { .name = #n, .to_hid = hid_cv_##n }
+#define TO_NUT_READS(n, list) { .name = #n, .to_nut = hid_cv_##n, .reads = list }
 
 /* Sorted by name (strcmp), for bsearch(); the unit test checks the order. */
 static const HidConverter converter_table[] = {
@@ -61,15 +62,15 @@ static const HidConverter converter_table[] = {
         TO_NUT(eaton_input_eco_mode_auto_on_off_fun),
         TO_HID(eaton_input_eco_mode_auto_on_off_nuf),
         TO_NUT(ecoflow_battery_runtime_conversion),
-        TO_NUT(ever_alarms_fun),
+        TO_NUT_READS(ever_alarms_fun, hid_cv_ever_alarms_reads),
         TO_NUT(ever_format_hardware_fun),
         TO_NUT(ever_format_version_fun),
-        TO_NUT(ever_ip_address_fun),
-        TO_NUT(ever_mac_address_fun),
-        TO_NUT(ever_messages_fun),
-        TO_NUT(ever_on_off_fun),
-        TO_NUT(ever_packets_fun),
-        TO_NUT(ever_workmode_fun),
+        TO_NUT_READS(ever_ip_address_fun, hid_cv_ever_ip_reads),
+        TO_NUT_READS(ever_mac_address_fun, hid_cv_ever_mac_reads),
+        TO_NUT_READS(ever_messages_fun, hid_cv_ever_messages_reads),
+        TO_NUT_READS(ever_on_off_fun, hid_cv_ever_workmode_reads),
+        TO_NUT_READS(ever_packets_fun, hid_cv_ever_packets_reads),
+        TO_NUT_READS(ever_workmode_fun, hid_cv_ever_workmode_reads),
         TO_NUT(hex_conversion_fun),
         TO_NUT(kelvin_celsius_conversion_fun),
         TO_NUT(legrand_times10),
@@ -105,7 +106,7 @@ static const HidConverter converter_table[] = {
         TO_NUT(pegasus_yes_no_info_fun),
         TO_HID(pegasus_yes_no_info_nuf),
         TO_NUT(powercom_boost_conversion_fun),
-        TO_NUT(powercom_hack_voltage),
+        TO_NUT_READS(powercom_hack_voltage, hid_cv_powercom_hack_reads),
         TO_NUT(powercom_lowbatt_conversion_fun),
         TO_NUT(powercom_online_conversion_fun),
         TO_NUT(powercom_overload_conversion_fun),

@@ -10,6 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* HID report types for HidConvIo.get_report (HID 1.11 §7.2.1) */
+enum {
+        HID_CONV_REPORT_INPUT = 1,
+        HID_CONV_REPORT_FEATURE = 3,
+};
+
 typedef struct HidConvContext {
         uint16_t vendor, product;
         const char *iproduct;                   /* USB iProduct string, may be NULL */
@@ -21,8 +27,16 @@ typedef struct HidConvContext {
         void *state;                            /* per-device converter state, see below */
 } HidConvContext;
 
+/* A report a converter reads raw through HidConvIo.get_report (HID_CONV_REPORT_*), so that the
+ * driver polls it with the row; 'size' (ID byte included) is for devices whose descriptor does
+ * not declare it. Lists end with a zero entry. */
+typedef struct HidConvReport {
+        uint8_t type, id, size;
+} HidConvReport;
+
 typedef struct HidConverter {
         const char *name;               /* the function name in hid-conversions.tsv */
+        const HidConvReport *reads;     /* raw reports it reads, or NULL */
         /* hid -> nut: > 0 length written to buf (NUL-terminated), 0 no output (nothing is
          * done for this reading), < 0 negative errno */
         int (*to_nut)(HidConvContext *c, double value, char *buf, size_t size);
@@ -50,12 +64,6 @@ void hid_conv_state_free(void *state);
  * above 16 bits, a product that overflows) are -ERANGE. Converters whose output does not depend
  * on the value (EVER report readers, powercom_hack_voltage, eaton_compute_realpower_fun) ignore it.
  */
-
-/* HID report types for HidConvIo.get_report (HID 1.11 §7.2.1) */
-enum {
-        HID_CONV_REPORT_INPUT = 1,
-        HID_CONV_REPORT_FEATURE = 3,
-};
 
 /*
  * Optional device access, for the few converters that do more than map a value: the EVER ones

@@ -117,5 +117,11 @@ extern const UsbId hid_usb_id_list[];
 const HidSubdriver *hid_subdriver_find(const char *name);
 /* Exact VID:PID match, or NULL */
 const HidUsbId *hid_usb_id_find(uint16_t vendor, uint16_t product);
+/* The subdriver claiming a device, with NUT's string conditions (hid-claim.c): 1 and *ret,
+ * 0 if none claims it, -EPERM if usbhid-ups must not take it */
+int hid_usb_claim(uint16_t vendor, uint16_t product, const char *manufacturer, const char *product_string,
+                  const HidSubdriver **ret);
+/* The hooks of the VID:PID entry that apply with subdriver 'sub' and that iProduct */
+uint32_t hid_usb_hooks(const HidUsbId *id, const HidSubdriver *sub, const char *product_string);
 /* A subdriver that knows the vendor at all (for the "productid" option), or NULL */
 const HidSubdriver *hid_subdriver_for_vendor(uint16_t vendor);

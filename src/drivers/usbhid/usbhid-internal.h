@@ -32,6 +32,7 @@ struct UsbHid {
         char *subdriver_name;
         uint64_t pollfreq_usec, pollinterval_usec;
         bool pollonly;
+        bool disable_fix_report_desc;
         HidStatusOptions status_options;
         char *ondelay, *offdelay, *lowbatt;
 
@@ -47,6 +48,8 @@ struct UsbHid {
         HidConvContext conv;
         char *strings[256];             /* USB string descriptors fetched so far */
         bool strings_wanted[256];
+        bool strings_failed[256];       /* not asked for again */
+        bool model_known;               /* mge-hid: model family decided */
 
         /* polling */
         sd_event_source *timer;         /* next poll, or the next reopen attempt */
@@ -73,6 +76,11 @@ int usbhid_instcmd(void *state, const char *cmd, const char *param, DeviceOpDone
 int usbhid_killpower(void *state, DeviceOpDone done, void *userdata);
 void usbhid_cancel_ops(UsbHid *x);
 void usbhid_add_fallback_commands(UsbHid *x);
+
+/* usbhid-conv.c */
+int usbhid_conv_setup(UsbHid *x, uint16_t vendor, uint16_t product);
+const char *usbhid_get_string(void *userdata, uint8_t index);
+int usbhid_detect_model(UsbHid *x);
 
 /* usbhid-match.c */
 int usbhid_match_udev(struct udev_device *u);

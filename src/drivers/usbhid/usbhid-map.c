@@ -31,27 +31,29 @@ HidMap *hid_map_free(HidMap *m)
         return mfree(m);
 }
 
-static int hid_map_report_index(HidMap *m, const HidField *f, size_t *ret)
+/* The index of report (type, id) in the map, added if new; 'fallback_size' (0: none) is its
+ * size when the descriptor does not declare it (a converter's raw read) */
+static int hid_map_report_index(HidMap *m, HidReportType type, uint8_t id, size_t fallback_size, size_t *ret)
 {
         HidMapReport *a;
         int len;
 
         for (size_t i = 0; i < m->n_reports; i++)
-                if (m->reports[i].type == f->type && m->reports[i].id == f->report_id) {
+                if (m->reports[i].type == type && m->reports[i].id == id) {
                         *ret = i;
                         return 0;
                 }
-        len = hid_descriptor_report_length(m->desc, f->type, f->report_id);
-        if (len < 0)
+        len = hid_descriptor_report_length(m->desc, type, id);
+        if (len < 0 && fallback_size == 0)
                 return len;
         a = realloc(m->reports, (m->n_reports + 1) * sizeof(HidMapReport));
         if (!a)
                 return -ENOMEM;
         m->reports = a;
         a[m->n_reports] = (HidMapReport) {
-                .type = f->type,
-                .id = f->report_id,
-                .size = (size_t) len,
+                .type = type,
+                .id = id,
+                .size = len < 0 ? fallback_size : (size_t) len,
                 .only_static = true,
         };
         a[m->n_reports].data = calloc(1, a[m->n_reports].size);
@@ -59,6 +61,43 @@ static int hid_map_report_index(HidMap *m, const HidField *f, size_t *ret)
                 return -ENOMEM;
         *ret = m->n_reports++;
         return 0;
+}
+
+static int hid_map_field_report(HidMap *m, const HidField *f, size_t *ret)
+{
+        return hid_map_report_index(m, f->type, f->report_id, 0, ret);
+}
+
+static HidReportType hid_map_conv_type(uint8_t type)
+{
+        return type == HID_CONV_REPORT_INPUT ? HID_REPORT_INPUT :
+               type == HID_CONV_REPORT_FEATURE ? HID_REPORT_FEATURE : _HID_REPORT_TYPE_INVALID;
+}
+
+/* The reports the row's converter reads raw become the row's too: polled as it is */
+static int hid_map_add_raw(HidMap *m, HidMapItem *it)
+{
+        const HidConvReport *reads = it->to_nut ? it->to_nut->reads : NULL;
+        int r;
+
+        for (size_t k = 0; reads && reads[k].type != 0; k++) {
+                HidReportType type = hid_map_conv_type(reads[k].type);
+
+                if (type < 0 || it->n_raw >= HID_MAP_RAW_MAX)
+                        return -EINVAL;
+                r = hid_map_report_index(m, type, reads[k].id, reads[k].size, &it->raw[it->n_raw]);
+                if (r < 0)
+                        return r;
+                it->n_raw++;
+        }
+        return 0;
+}
+
+static void hid_map_mark_polled(HidMapReport *rep, const HidMapping *row)
+{
+        rep->polled = true;
+        rep->quick |= !!(row->flags & HID_MAP_QUICK_POLL);
+        rep->only_static &= !!(row->flags & HID_MAP_STATIC);
 }
 
 /* The field a row reads: Feature first (what GET_REPORT polls), else Input, else Output */
@@ -115,23 +154,23 @@ int hid_map_new(const HidDescriptor *desc, const HidSubdriver *sub, HidMap **ret
                 }
                 if (row->lookup && row->lookup->reverse)
                         it->to_hid = hid_converter_find(row->lookup->reverse);
-                r = hid_map_report_index(m, it->field, &it->report);
+                r = hid_map_field_report(m, it->field, &it->report);
+                if (r >= 0)
+                        r = hid_map_add_raw(m, it);
                 if (r < 0)
                         return r;
                 if (it->field->type != HID_REPORT_INPUT) {
                         it->input = hid_map_lookup_field(m, &path, input, 1);
                         if (it->input) {
-                                r = hid_map_report_index(m, it->input, &it->input_report);
+                                r = hid_map_field_report(m, it->input, &it->input_report);
                                 if (r < 0)
                                         return r;
                         }
                 }
                 if (!(row->flags & HID_MAP_ABSENT) && row->kind != HID_MAP_CMD) {
-                        HidMapReport *rep = &m->reports[it->report];
-
-                        rep->polled = true;
-                        rep->quick |= !!(row->flags & HID_MAP_QUICK_POLL);
-                        rep->only_static &= !!(row->flags & HID_MAP_STATIC);
+                        hid_map_mark_polled(&m->reports[it->report], row);
+                        for (size_t k = 0; k < it->n_raw; k++)
+                                hid_map_mark_polled(&m->reports[it->raw[k]], row);
                 }
                 it->group = hid_map_group(m, m->n_items, row);
                 m->n_items++;
@@ -254,7 +293,12 @@ static int hid_map_item_value(HidMap *m, const HidMapItem *it, double *ret)
 
 static bool hid_map_item_fresh(HidMap *m, const HidMapItem *it)
 {
-        return m->reports[it->report].fresh || (it->input && m->reports[it->input_report].fresh);
+        if (m->reports[it->report].fresh || (it->input && m->reports[it->input_report].fresh))
+                return true;
+        for (size_t k = 0; k < it->n_raw; k++)
+                if (m->reports[it->raw[k]].fresh)
+                        return true;
+        return false;
 }
 
 static int hid_map_publish_var(HidMap *m, size_t i, Device *d, HidConvContext *ctx, HidPublishFlags flags)
@@ -416,6 +460,103 @@ int hid_map_publish(HidMap *m, Device *d, HidConvContext *ctx, HidPublishFlags f
         for (size_t i = 0; i < m->n_reports; i++)
                 m->reports[i].fresh = false;
         return n;
+}
+
+/**
+ * hid_map_get_report() - the latest bytes of a report, for a converter that reads it raw
+ * @m: the map
+ * @type: HID_CONV_REPORT_INPUT or HID_CONV_REPORT_FEATURE
+ * @id: the report ID
+ * @buf: where the bytes go, the report ID byte first
+ * @size: room in buf
+ *
+ * Answers from what the poll (or the interrupt pipe) stored last: converters run while the
+ * readings are published, where waiting for the device is not an option. hid_map_new() made
+ * the reports of HidConverter.reads part of the map, so they are polled with their row.
+ *
+ * Returns the number of bytes copied, -ENOENT for a report the map does not hold, -ENODATA for
+ * one not read yet, -EINVAL for another type.
+ */
+int hid_map_get_report(const HidMap *m, uint8_t type, uint8_t id, uint8_t *buf, size_t size)
+{
+        HidReportType t = hid_map_conv_type(type);
+        size_t n;
+
+        if (t < 0)
+                return -EINVAL;
+        for (size_t i = 0; i < m->n_reports; i++) {
+                const HidMapReport *r = &m->reports[i];
+
+                if (r->type != t || r->id != id)
+                        continue;
+                if (!r->valid)
+                        return -ENODATA;
+                n = MIN(size, r->size);
+                memcpy(buf, r->data, n);
+                return (int) n;
+        }
+        return -ENOENT;
+}
+
+/* The field of a path as rows resolve it: Feature, else Input */
+static const HidField *hid_map_path_field(const HidMap *m, const char *path)
+{
+        HidReportType order[] = { HID_REPORT_FEATURE, HID_REPORT_INPUT };
+        HidPath p;
+
+        if (hid_path_from_string(m->subdriver->usages, path, &p) < 0)
+                return NULL;
+        return hid_map_lookup_field(m, &p, order, ELEMENTSOF(order));
+}
+
+/**
+ * hid_map_want_path() - have the report of a path no row reads polled
+ * @m: the map
+ * @path: a HID path, in the subdriver's usage names
+ *
+ * For values the driver needs besides the rows (mge-hid's UPS.PowerSummary.iModel). A report
+ * no row reads is read once, with the first full poll.
+ *
+ * Returns 0, -ENOENT if the descriptor lacks the path, or -ENOMEM.
+ */
+int hid_map_want_path(HidMap *m, const char *path)
+{
+        const HidField *f = hid_map_path_field(m, path);
+        size_t i;
+        int r;
+
+        if (!f)
+                return -ENOENT;
+        r = hid_map_field_report(m, f, &i);
+        if (r < 0)
+                return r;
+        m->reports[i].polled = true;
+        return 0;
+}
+
+int hid_map_read_path(HidMap *m, const char *path, double *ret)
+{
+        const HidField *f = hid_map_path_field(m, path);
+
+        if (!f)
+                return -ENOENT;
+        for (size_t i = 0; i < m->n_reports; i++) {
+                const HidMapReport *r = &m->reports[i];
+
+                if (r->type == f->type && r->id == f->report_id)
+                        return r->valid ? hid_field_get_value(f, r->data, r->size, ret) : -ENODATA;
+        }
+        return -ENOENT;
+}
+
+/* The status word as the rows applied so far have left it (this publication's, then the last) */
+int hid_map_get_status(const HidMap *m, const char *token)
+{
+        HidStatusBit b = hid_status_bit_from_string(token);
+
+        if (b < 0)
+                return -EINVAL;
+        return !!(m->status & HID_STATUS_BIT(b));
 }
 
 const HidMapItem *hid_map_find_var(HidMap *m, const char *name)

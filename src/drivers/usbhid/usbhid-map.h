@@ -27,6 +27,9 @@ typedef struct HidMapReport {
         bool polled;            /* holds a row that is read (not only ABSENT/CMD) */
 } HidMapReport;
 
+/* Raw reports a row's converter reads (HidConverter.reads) at most */
+#define HID_MAP_RAW_MAX 4
+
 typedef struct HidMapItem {
         const HidMapping *mapping;
         const HidField *field;          /* the field read and written (Feature preferred) */
@@ -34,6 +37,8 @@ typedef struct HidMapItem {
         size_t report, input_report;    /* indexes into HidMap.reports; input_report valid if input */
         const HidConverter *to_nut, *to_hid;
         size_t group;                   /* rows of the same NUT variable share it */
+        size_t raw[HID_MAP_RAW_MAX];    /* indexes into HidMap.reports of the converter's raw reads */
+        size_t n_raw;
 } HidMapItem;
 
 typedef struct HidMap {
@@ -65,6 +70,19 @@ typedef enum HidPublishFlags {
 /* Writes every fresh report's rows into the device (no commit); returns the number of
  * variables set */
 int hid_map_publish(HidMap *m, Device *d, HidConvContext *ctx, HidPublishFlags flags);
+
+/* For HidConvIo.get_report: the latest bytes of report 'id' of 'type' (HID_CONV_REPORT_*) into
+ * buf, without I/O. Bytes copied, -ENOENT if the map does not hold the report, -ENODATA if it
+ * has not been read yet. */
+int hid_map_get_report(const HidMap *m, uint8_t type, uint8_t id, uint8_t *buf, size_t size);
+/* For HidConvIo.get_status: 1 if status-word bit 'token' ("off") is set, 0 if not, -EINVAL */
+int hid_map_get_status(const HidMap *m, const char *token);
+
+/* Makes the report of a HID path no row reads part of the map (read once, or as a row that
+ * shares it); -ENOENT if the descriptor lacks the path */
+int hid_map_want_path(HidMap *m, const char *path);
+/* The latest physical value of a HID path whose report the map holds; -ENODATA if not read */
+int hid_map_read_path(HidMap *m, const char *path, double *ret);
 
 /* The row SET writes for a variable, or NULL */
 const HidMapItem *hid_map_find_var(HidMap *m, const char *name);

@@ -132,16 +132,28 @@ static bool has_power_device_interface(struct udev_device *u)
         return found;
 }
 
+/* The subdriver's claim, as hid_usb_claim() decides it from the sysfs strings */
+static int udev_claim(struct udev_device *u, uint16_t vendor, uint16_t product, const HidSubdriver **ret)
+{
+        _cleanup_free_ char *manufacturer = usbhid_udev_attr(u, "manufacturer");
+        _cleanup_free_ char *product_string = usbhid_udev_attr(u, "product");
+
+        return hid_usb_claim(vendor, product, manufacturer, product_string, ret);
+}
+
 int usbhid_match_udev(struct udev_device *u)
 {
+        const HidSubdriver *sub;
         uint16_t vendor, product;
+        int r;
 
         if (!is_usb_device(u))
                 return 0;
         if (udev_get_id(u, "idVendor", &vendor) < 0 || udev_get_id(u, "idProduct", &product) < 0)
                 return 0;
-        if (hid_usb_id_find(vendor, product))
-                return 1;
+        r = udev_claim(u, vendor, product, &sub);
+        if (r != 0)
+                return r > 0;
         return has_power_device_interface(u) ? 1 : 0;
 }
 
@@ -250,15 +262,14 @@ int usbhid_describe_udev(struct udev_device *u, char **ret_name, char ***ret_par
         _cleanup_strv_free_ char **params = NULL;
         _cleanup_free_ char *serial = NULL, *raw = NULL, *name = NULL, *pattern = NULL;
         const char *prefix = "ups", *v;
-        const HidUsbId *id;
-        const HidSubdriver *sub;
+        const HidSubdriver *sub = NULL;
         uint16_t vendor, product;
         char buf[8];
 
         if (udev_get_id(u, "idVendor", &vendor) < 0 || udev_get_id(u, "idProduct", &product) < 0)
                 return -ENODEV;
-        id = hid_usb_id_find(vendor, product);
-        sub = id ? id->subdriver : hid_subdriver_for_vendor(vendor);
+        if (udev_claim(u, vendor, product, &sub) <= 0)
+                sub = hid_subdriver_for_vendor(vendor);
         if (sub)
                 prefix = sub->name;
         serial = usbhid_udev_attr(u, "serial");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "driver-table.h"
+#include "hid-fixup.h"
 #include "hid-usage.h"
 #include "log.h"
 #include "time-util.h"
@@ -36,7 +37,7 @@ static void usbhid_close(UsbHid *x)
         x->in_cycle = x->first_done = false;
         for (size_t i = 0; i < ELEMENTSOF(x->strings); i++) {
                 x->strings[i] = mfree(x->strings[i]);
-                x->strings_wanted[i] = false;
+                x->strings_wanted[i] = x->strings_failed[i] = false;
         }
 }
 
@@ -112,24 +113,6 @@ void usbhid_io_failed(UsbHid *x, int r)
         usbhid_schedule_reopen(x);
 }
 
-static const char *usbhid_get_string(void *userdata, uint8_t index)
-{
-        UsbHid *x = userdata;
-
-        if (index == 0)
-                return NULL;
-        if (!x->strings[index])
-                x->strings_wanted[index] = true;
-        return x->strings[index];
-}
-
-static const char *usbhid_get_var(void *userdata, const char *name)
-{
-        UsbHid *x = userdata;
-
-        return device_get_var(x->device, name);
-}
-
 static void usbhid_finish_cycle(UsbHid *x);
 
 static void usbhid_on_string(int r, const uint8_t *data, size_t size, void *userdata)
@@ -140,6 +123,8 @@ static void usbhid_on_string(int r, const uint8_t *data, size_t size, void *user
         x->pending--;
         if (r >= 0 && !x->strings[q->index])
                 x->strings[q->index] = strndup((const char *) data, size);
+        else if (r < 0)
+                x->strings_failed[q->index] = true;
         if (x->pending == 0)
                 usbhid_finish_cycle(x);
 }
@@ -228,6 +213,8 @@ static void usbhid_finish_cycle(UsbHid *x)
                 return;
         }
         usbhid_publish(x, flags);
+        if (!x->first_done)
+                (void) usbhid_detect_model(x);  /* before the full publication it gates */
         if (usbhid_fetch_strings(x))
                 return;         /* published again when the strings are there */
         x->in_cycle = false;
@@ -289,6 +276,8 @@ static void usbhid_start_cycle(UsbHid *x)
                 x->next_full = t + x->pollfreq_usec;
         x->in_cycle = true;
         x->cycle_ok = x->cycle_failed = 0;
+        /* Requests complete from the loop only (a transfer that cannot go out is an error
+         * returned here, see hid_transport_enqueue()), so nothing is freed under this loop */
         for (size_t i = 0; i < x->map->n_reports; i++) {
                 HidMapReport *rep = &x->map->reports[i];
                 size_t size = rep->size;
@@ -301,10 +290,6 @@ static void usbhid_start_cycle(UsbHid *x)
                         size = MAX(size, (size_t) 64);
                 r = hid_transport_get_report(x->transport, rep->type, rep->id, size, usbhid_on_report,
                                              &x->report_reqs[i]);
-                /* A request that cannot go out fails at once, through usbhid_on_report(): on a
-                 * vanished device that closes everything, the map included */
-                if (!x->transport)
-                        return;
                 if (r < 0)
                         x->cycle_failed++;
                 else
@@ -347,28 +332,36 @@ static int usbhid_on_timer(sd_event_source *s, uint64_t usec, void *userdata)
         return 0;
 }
 
+/* The forced subdriver, else the one whose claim takes the device (strings included), else a
+ * subdriver of the vendor; the VID:PID's hooks when that entry's subdriver is the one chosen */
 static int usbhid_pick_subdriver(UsbHid *x)
 {
         const HidTransportInfo *info = hid_transport_get_info(x->transport);
         const HidUsbId *id = hid_usb_id_find(info->vendor, info->product);
+        int r;
 
-        x->hooks = id ? id->hooks : 0;
         if (x->subdriver_name) {
                 x->subdriver = hid_subdriver_find(x->subdriver_name);
                 if (!x->subdriver)
                         return log_error_errno(-EINVAL, "%s: no subdriver \"%s\"", x->device->name, x->subdriver_name);
-        } else if (id)
-                x->subdriver = id->subdriver;
-        else
-                x->subdriver = hid_subdriver_for_vendor(info->vendor);
+        } else {
+                r = hid_usb_claim(info->vendor, info->product, x->manufacturer, x->product, &x->subdriver);
+                if (r < 0)
+                        return log_error_errno(r, "%s: %04x:%04x is not a usbhid-ups device", x->device->name,
+                                               info->vendor, info->product);
+                if (r == 0)
+                        x->subdriver = hid_subdriver_for_vendor(info->vendor);
+        }
         if (!x->subdriver)
                 x->subdriver = &hid_subdriver_generic;
+        x->hooks = hid_usb_hooks(id, x->subdriver, x->product);
         return 0;
 }
 
 static void usbhid_on_descriptor(int r, const uint8_t *data, size_t size, void *userdata)
 {
         UsbHid *x = userdata;
+        const HidTransportInfo *info = hid_transport_get_info(x->transport);
 
         if (r < 0) {
                 usbhid_io_failed(x, r);
@@ -377,10 +370,15 @@ static void usbhid_on_descriptor(int r, const uint8_t *data, size_t size, void *
         r = hid_descriptor_parse(data, size, HID_PARSE_BEST_EFFORT, &x->desc);
         if (r >= 0)
                 r = usbhid_pick_subdriver(x);
+        if (r >= 0 && !x->disable_fix_report_desc &&
+            hid_fixup_apply(x->desc, x->subdriver->fix_report_desc, info->vendor, info->product) > 0)
+                log_debug("%s: report descriptor repaired (%s)", x->device->name, x->subdriver->name);
         if (r >= 0)
                 r = hid_map_new(x->desc, x->subdriver, &x->map);
         if (r >= 0 && x->map->n_items == 0)
                 r = -ENOMSG;
+        if (r >= 0)
+                r = usbhid_conv_setup(x, info->vendor, info->product);
         if (r >= 0) {
                 x->report_reqs = calloc(x->map->n_reports ? x->map->n_reports : 1, sizeof(UsbHidReq));
                 if (!x->report_reqs)
@@ -394,14 +392,6 @@ static void usbhid_on_descriptor(int r, const uint8_t *data, size_t size, void *
         for (size_t i = 0; i < x->map->n_reports; i++)
                 x->report_reqs[i] = (UsbHidReq) { x, (unsigned) i };
         x->map->status_options = x->status_options;
-
-        x->conv.vendor = hid_transport_get_info(x->transport)->vendor;
-        x->conv.product = hid_transport_get_info(x->transport)->product;
-        x->conv.iproduct = x->product;
-        x->conv.get_string = usbhid_get_string;
-        x->conv.get_var = usbhid_get_var;
-        x->conv.userdata = x;
-        x->conv.state = hid_conv_state_new();
 
         if (!x->pollonly && !(x->hooks & HID_HOOK_DISABLE_INTERRUPT_PIPE)) {
                 r = hid_transport_start_interrupt(x->transport, usbhid_on_interrupt, x);
@@ -524,6 +514,7 @@ static int usbhid_start(Device *d, const DeviceConfig *c, void **ret_state)
                 return r;
         }
         x->pollonly = config_has(c, "pollonly");
+        x->disable_fix_report_desc = config_has(c, "disable_fix_report_desc");
         if (config_has(c, "onlinedischarge_calibration"))
                 x->status_options |= HID_STATUS_ONLINEDISCHARGE_CALIBRATION;
         if (config_has(c, "onlinedischarge_onbattery") || config_has(c, "onlinedischarge"))

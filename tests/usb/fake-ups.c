@@ -966,19 +966,6 @@ static gboolean parse_hex_bytes(char **tokens, GByteArray *out)
         return TRUE;
 }
 
-GBytes *fake_ups_rdesc_insert(GBytes *rdesc, const guint8 *items, gsize n)
-{
-        gsize size;
-        const guint8 *b = g_bytes_get_data(rdesc, &size);
-        GByteArray *a = g_byte_array_sized_new(size + n);
-
-        g_assert_true(size > 0 && b[size - 1] == 0xc0);
-        g_byte_array_append(a, b, size - 1);
-        g_byte_array_append(a, items, n);
-        g_byte_array_append(a, b + size - 1, 1);
-        return g_byte_array_free_to_bytes(a);
-}
-
 gboolean fake_ups_load_feature_reports(FakeUps *u, const char *path, GError **error)
 {
         g_autofree gchar *text = NULL;

@@ -123,10 +123,6 @@ gboolean fake_ups_plug(FakeUps *ups, GError **error);
 void fake_ups_unplug(FakeUps *ups);
 gboolean fake_ups_is_plugged(FakeUps *ups);
 
-/* A report descriptor with more items (e.g. a collection holding a field the real one lacks)
- * inserted before its last byte, which must be the End Collection of the application */
-GBytes *fake_ups_rdesc_insert(GBytes *rdesc, const guint8 *items, gsize n);
-
 /* Feature report state. Bytes start with the report id. */
 gboolean fake_ups_load_feature_reports(FakeUps *ups, const char *path, GError **error);
 void fake_ups_set_feature(FakeUps *ups, guint8 id, const guint8 *bytes, gsize n);  /* n == 0: forget id */

@@ -13,27 +13,15 @@
 #include <gio/gio.h>
 #include <umockdev.h>
 
-#include "fake-ups.h"
 #include "hid-parser.h"
 #include "hid-path.h"
 #include "hid-value.h"
-
-#define CS500 "apc-back-ups-cs-500_nut-2.8.0"
-#define X750 "apc-smart-ups-x-750_lsusb"
+#include "nutd-run.h"
 
 typedef struct Fixture {
         UMockdevTestbed *tb;
         char *dir, *flag;
 } Fixture;
-
-static GBytes *read_data(const char *name)
-{
-        g_autofree char *p = g_build_filename(g_getenv("NUT_HID_DIR"), name, NULL), *buf = NULL;
-        gsize n;
-
-        g_assert_true(g_file_get_contents(p, &buf, &n, NULL));
-        return g_bytes_new(buf, n);
-}
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -84,52 +72,27 @@ static GBytes *x750_with_startup_delay(GBytes *x750)
                 0xc0,                           /* End Collection */
         };
 
-        return fake_ups_rdesc_insert(x750, startup, sizeof startup);
+        return nutd_rdesc_add_items(x750, startup, sizeof startup);
 }
 
-/* A fake unit of this model; the CS 500 answers with its recorded feature reports, the X 750
- * (no recording) with every feature report present and zero */
+/* A fake unit of this model, plugged in, and its descriptor as parsed */
 static FakeUps *plug(Fixture *f, const char *model, const char *serial, HidDescriptor **ret_desc)
 {
-        FakeUpsSpec spec = FAKE_UPS_SPEC_APC_BACK_UPS;
         g_autofree char *name = g_strconcat(model, ".rdesc.bin", NULL);
-        g_autoptr(GBytes) rdesc = read_data(name);
-        g_autoptr(GError) e = NULL;
-        HidDescriptor *d = NULL;
-        FakeUps *u;
+        g_autoptr(GBytes) rdesc = nutd_read_file("NUT_HID_DIR", name);
+        NutdRun run = { .tb = f->tb };
         gsize n;
-        const guint8 *b = g_bytes_get_data(rdesc, &n);
+        const guint8 *b;
 
-        spec.serial = serial;
-        if (g_str_equal(model, X750)) {
+        if (g_str_equal(model, APC_X750)) {
                 GBytes *more = x750_with_startup_delay(rdesc);
 
                 g_bytes_unref(rdesc);
                 rdesc = more;
-                b = g_bytes_get_data(rdesc, &n);
-                spec.product_id = 0x0003;
-                spec.product = "Smart-UPS X 750";
         }
-        g_assert_cmpint(hid_descriptor_parse(b, n, HID_PARSE_BEST_EFFORT, &d), >=, 0);
-        spec.report_descriptor = b;
-        spec.report_descriptor_len = n;
-        u = fake_ups_new(f->tb, &spec);
-        if (g_str_equal(model, CS500)) {
-                g_autofree char *p = g_build_filename(g_getenv("NUT_HID_DIR"), CS500 ".feature-reports.txt", NULL);
-
-                g_assert_true(fake_ups_load_feature_reports(u, p, &e));
-                g_assert_no_error(e);
-        } else
-                for (size_t i = 0; i < d->n_reports; i++) {
-                        guint8 buf[256] = { d->reports[i].id };
-
-                        if (d->reports[i].type == HID_REPORT_FEATURE)
-                                fake_ups_set_feature(u, d->reports[i].id, buf, 1 + (d->reports[i].bits + 7) / 8);
-                }
-        g_assert_true(fake_ups_plug(u, &e));
-        g_assert_no_error(e);
-        *ret_desc = d;
-        return u;
+        b = g_bytes_get_data(rdesc, &n);
+        g_assert_cmpint(hid_descriptor_parse(b, n, HID_PARSE_BEST_EFFORT, ret_desc), >=, 0);
+        return nutd_fake_apc_plug(&run, 2, 1, serial, rdesc, model);
 }
 
 /* The delay field the apc rows use for 'usage' (DelayBeforeStartup, ...): the first of their
@@ -208,7 +171,7 @@ static void test_section_shutdown_return(Fixture *f, gconstpointer data)
                                        "\tondelay = 40\n\toffdelay = 25\n");
         write_file(f->dir, "nutd.conf", "AUTODETECT no\n");
         write_file(f->dir, "killpower", "");
-        u = plug(f, X750, "FAKE0750", &d);
+        u = plug(f, APC_X750, "FAKE0750", &d);
         start = delay_field(d, "DelayBeforeStartup");
         stop = delay_field(d, "DelayBeforeShutdown");
         g_assert_nonnull(start);
@@ -239,7 +202,7 @@ static void test_autodetect_shutdown_reboot(Fixture *f, gconstpointer data)
 
         write_file(f->dir, "ups.conf", "");
         write_file(f->dir, "killpower", "");
-        u = plug(f, CS500, "FAKE0500", &d);
+        u = plug(f, APC_CS500, "FAKE0500", &d);
         g_assert_null(delay_field(d, "DelayBeforeStartup"));
         g_assert_null(delay_field(d, "DelayBeforeShutdown"));
         reboot = delay_field(d, "DelayBeforeReboot");
@@ -269,7 +232,7 @@ static void test_nothing_without_flag(Fixture *f, gconstpointer data)
         FakeUpsStats s;
 
         write_file(f->dir, "ups.conf", "");
-        u = plug(f, CS500, "FAKE0001", &d);
+        u = plug(f, APC_CS500, "FAKE0001", &d);
         g_assert_cmpint(killpower(f, "poweroff", &log1, NULL), ==, 0);
         write_file(f->dir, "killpower", "");
         g_assert_cmpint(killpower(f, "reboot", &log2, NULL), ==, 0);
@@ -289,7 +252,7 @@ static void test_stalled_ups(Fixture *f, gconstpointer data)
 
         write_file(f->dir, "ups.conf", "");
         write_file(f->dir, "killpower", "");
-        u = plug(f, CS500, "FAKE0001", &d);
+        u = plug(f, APC_CS500, "FAKE0001", &d);
         fake_ups_set_fault(u, FAKE_UPS_STALL);
         g_assert_cmpint(killpower(f, "poweroff", &log, &took), ==, 1);
         g_test_message("gave up after %.1f s", took);

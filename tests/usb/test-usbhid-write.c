@@ -483,6 +483,11 @@ static void test_shutdown_sequence(Fixture *f, gconstpointer data)
 
 /* A device that stalls, then one that hangs, while written: a D-Bus error in time, nutd lives
  * on, and writes work again once the device answers */
+static gboolean control_urb_held(const FakeUpsStats *s, gpointer userdata)
+{
+        return s->control_urbs_held > 0;
+}
+
 static void test_write_faults(Fixture *f, gconstpointer data)
 {
         static const char *const stalled[][3] = {
@@ -498,7 +503,7 @@ static void test_write_faults(Fixture *f, gconstpointer data)
                 { "SetVariable", "battery.charge.low", "30", NULL, "11 1e" },
         };
         g_autoptr(GBytes) rdesc = x750_with_startup(f->x750);
-        g_autofree char *w = NULL;
+        char *w = NULL;
         gint64 usec;
 
         x750_plug(f, rdesc);
@@ -514,6 +519,7 @@ static void test_write_faults(Fixture *f, gconstpointer data)
         }
         w = take_writes(f, NULL);
         g_assert_cmpstr(w, ==, "");
+        g_free(w);
         fake_ups_set_fault(f->ups, FAKE_UPS_OK);
         g_assert_true(nutd_wait_connection(&f->run, UPS, "connected", 40000));
         check_ops(f, after_stall, G_N_ELEMENTS(after_stall));
@@ -529,6 +535,24 @@ static void test_write_faults(Fixture *f, gconstpointer data)
         }
         fake_ups_set_fault(f->ups, FAKE_UPS_OK);
         g_assert_true(nutd_wait_connection(&f->run, UPS, "connected", 40000));
+        g_free(take_writes(f, NULL));
+
+        /* Hangs while a poll is out: the SET waits behind it, the client is told Timeout, and
+         * the value must not reach the device afterwards, when it answers again */
+        fake_ups_set_fault(f->ups, FAKE_UPS_HANG);
+        g_assert_true(fake_ups_wait_stats(f->ups, control_urb_held, NULL, 5000));
+        {
+                g_autofree char *err = device_op(f, "SetVariable", "battery.charge.low", "25", &usec);
+
+                g_test_message("SetVariable behind a hung poll: %s after %.1f ms", err, usec / 1000.0);
+                g_assert_cmpstr(err, ==, NUTD_ERROR_PREFIX "Timeout");
+        }
+        fake_ups_set_fault(f->ups, FAKE_UPS_OK);
+        g_assert_true(nutd_wait_connection(&f->run, UPS, "connected", 40000));
+        g_usleep(500 * 1000);
+        w = take_writes(f, NULL);
+        g_assert_null(strstr(w, "11 19"));
+        g_free(w);
         /* And it is written again */
         check_ops(f, after_hang, G_N_ELEMENTS(after_hang));
         g_assert_true(nutd_wait_var(&f->run, UPS, "battery.charge.low", "30", 5000));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "time-util.h"
 #include "usbhid-transport.h"
 
 #define HID_REQ_GET_REPORT 0x01
@@ -27,6 +28,7 @@ typedef struct HidRequest {
         bool string;                    /* decode a string descriptor */
         HidTransportDone done;
         void *userdata;
+        uint64_t queued_usec;           /* CLOCK_MONOTONIC */
 } HidRequest;
 
 struct HidTransport {
@@ -216,12 +218,14 @@ static int hid_transport_submit(HidTransport *t, HidRequest *q)
 }
 
 /* After a transfer ended (from its callback): submits the next request; one that cannot go out
- * fails at once */
+ * fails at once, and so does one that waited too long behind others (its caller has given up:
+ * a write must not reach the device after the client was told it timed out) */
 static void hid_transport_kick(HidTransport *t)
 {
         while (t->queue && !t->control && !t->closed) {
                 HidRequest *q = t->queue;
-                int r = hid_transport_submit(t, q);
+                int r = now(CLOCK_MONOTONIC) - q->queued_usec > HID_TRANSPORT_QUEUE_WAIT_USEC ? -ETIMEDOUT
+                                                                                             : hid_transport_submit(t, q);
 
                 if (r >= 0)
                         return;
@@ -258,6 +262,7 @@ static int hid_transport_enqueue(HidTransport *t, uint8_t request_type, uint8_t 
         q->string = string;
         q->done = done;
         q->userdata = userdata;
+        q->queued_usec = now(CLOCK_MONOTONIC);
         /* An idle transport sends it now, and a failure is returned here: 'done' is never
          * called before this returns (the caller may not be ready for it yet) */
         if (!t->queue) {

@@ -27,6 +27,9 @@ typedef struct HidTransportInfo {
 } HidTransportInfo;
 
 #define HID_TRANSPORT_TIMEOUT_MS 5000U
+/* A request still queued after this long fails with -ETIMEDOUT instead of going out: with a
+ * transfer's own 5 s that stays inside the 15 s a device operation has (device.c) */
+#define HID_TRANSPORT_QUEUE_WAIT_USEC (8 * 1000000ULL)
 
 /* Opens the usbfs node (/dev/bus/usb/BBB/DDD) and claims its HID interface */
 int hid_transport_open(UsbContext *c, const char *devnode, HidTransport **ret);

@@ -5,7 +5,9 @@
  * command, as usbhid.c and usbhid-cmd.c drive them. Input layout (tests/fuzz/make-hid-report-seeds.sh):
  *
  *   u8 subdriver     index into hid_subdrivers[], one past the end is the generic subdriver
- *   u8 options       bit 0: hand the converters report access (HidConvIo)
+ *   u8 options       bit 0: hand the converters report access (HidConvIo); bits 1-2: the
+ *                    HidStatusOptions; bits 3-7: 0 an APC Back-UPS, else the VID:PID of
+ *                    that entry of hid_usb_ids[] (for the converters that depend on it)
  *   u16le n          then n bytes of report descriptor (fewer if the input ends)
  *   records          u8 kind (bit 0 Feature, else Input; bit 1 publish after it; bit 2 a full
  *                    publication), u8 length, then that many report bytes
@@ -22,6 +24,7 @@
 
 #define HEADER_SIZE 4
 #define VALUE_MAX 64
+#define STATUS_OPTIONS (HID_STATUS_ONLINEDISCHARGE_CALIBRATION | HID_STATUS_ONLINEDISCHARGE_ONBATTERY)
 
 typedef struct Harness {
         HidMap *map;
@@ -37,6 +40,17 @@ static const HidSubdriver *pick_subdriver(uint8_t b)
                 n++;
         b %= n + 1;
         return b < n ? hid_subdrivers[b] : &hid_subdriver_generic;
+}
+
+static void pick_usb_id(uint8_t options, HidConvContext *ctx)
+{
+        const HidUsbId *id;
+
+        ctx->vendor = 0x051d, ctx->product = 0x0002;
+        if (options >> 3 == 0)
+                return;
+        id = &hid_usb_ids[(size_t) ((options >> 3) - 1) % hid_n_usb_ids];
+        ctx->vendor = id->vendor, ctx->product = id->product;
 }
 
 static const char *get_var(void *userdata, const char *name)
@@ -178,14 +192,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         h = (Harness) { .map = map, .device = device };
         h.ctx = (HidConvContext) {
-                .vendor = 0x051d, .product = 0x0002, .iproduct = "Back-UPS CS 500",
+                .iproduct = "Back-UPS CS 500",
                 .get_string = get_string, .get_var = get_var, .userdata = &h,
                 .state = hid_conv_state_new(),
         };
         if (!h.ctx.state)
                 return 0;
+        pick_usb_id(data[1], &h.ctx);
         if (data[1] & 1)
                 hid_conv_state_set_io(h.ctx.state, &conv_io);
+        map->status_options = (data[1] >> 1) & STATUS_OPTIONS;
         run(&h, data + HEADER_SIZE + n, size - HEADER_SIZE - n);
         hid_conv_state_free(h.ctx.state);
         return 0;

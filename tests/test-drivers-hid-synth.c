@@ -261,8 +261,10 @@ typedef enum Expect {
         EXPECT_UNKNOWN,         /* a converter or a "%s" number decides first: not predicted here */
 } Expect;
 
-/* What the first row of variable 'name' that yields a value publishes (hid-status-rules.md §4) */
-static Expect expected_var(const HidSubdriver *s, const GArray *paths, const char *name, char **ret)
+/* What the first row of variable 'name' that yields a value publishes (hid-status-rules.md §4),
+ * and that row */
+static Expect expected_var(const HidSubdriver *s, const GArray *paths, const char *name, char **ret,
+                           const HidMapping **ret_row)
 {
         for (gsize i = 0; i < s->n_mappings; i++) {
                 const HidMapping *row = &s->mappings[i];
@@ -273,6 +275,7 @@ static Expect expected_var(const HidSubdriver *s, const GArray *paths, const cha
                         continue;
                 if (hid_path_from_string(s->usages, row->hid_path, &p) < 0 || !(sp = find_path(paths, &p)))
                         continue;       /* dropped: not in the descriptor */
+                *ret_row = row;
                 if (row->lookup && row->lookup->convert) {
                         const HidConverter *c = hid_converter_find(row->lookup->convert);
 
@@ -324,16 +327,17 @@ static void check_values(const HidSubdriver *s, const HidDescriptor *d, const GA
 
         for (gsize i = 0; i < s->n_mappings; i++) {
                 const char *name = s->mappings[i].nut_name;
+                const HidMapping *row = NULL;
                 g_autofree char *want = NULL;
                 Expect e;
 
                 if (s->mappings[i].kind != HID_MAP_VAR || !g_hash_table_add(seen, (gpointer) name))
                         continue;
-                e = expected_var(s, paths, name, &want);
+                e = expected_var(s, paths, name, &want, &row);
                 count[e]++;
                 if (e == EXPECT_NONE || e == EXPECT_UNKNOWN)
                         continue;
-                g_assert_nonnull(hid_map_find_var(m, name));
+                g_assert_true(hid_map_find_var(m, name)->mapping == row);
                 g_assert_cmpstr(device_get_var(dev, name), ==, want);
         }
         g_test_message("%s: %u numbers, %u lookups, %u defaults checked; %u by converters, %u unresolved",

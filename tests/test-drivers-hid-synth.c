@@ -170,7 +170,7 @@ static HidSynthField *synth_fields(const GArray *paths)
         return fields;
 }
 
-static HidDescriptor *synth_parse(const GArray *paths)
+static HidDescriptor *synth_parse(const GArray *paths, GBytes **ret_bytes)
 {
         g_autofree HidSynthField *fields = synth_fields(paths);
         g_autoptr(GError) error = NULL;
@@ -184,6 +184,8 @@ static HidDescriptor *synth_parse(const GArray *paths)
         data = g_bytes_get_data(bytes, &size);
         g_assert_cmpint(hid_descriptor_parse(data, size, 0, &d), ==, 0);
         g_assert_cmphex(d->defects, ==, 0);
+        if (ret_bytes)
+                *ret_bytes = g_steal_pointer(&bytes);
         return d;
 }
 
@@ -346,17 +348,54 @@ static void check_values(const HidSubdriver *s, const HidDescriptor *d, const GA
         g_assert_cmpuint(count[EXPECT_NUMBER] + count[EXPECT_LOOKUP], >, 0);
 }
 
+/* A report as a record of the fuzz-hid-report input: Feature or Input, length, bytes */
+static void append_record(void *userdata, HidReportType type, guint8 id, const guint8 *data, gsize size)
+{
+        g_assert_cmpuint(size, <=, G_MAXUINT8);
+        g_byte_array_append(userdata, (const guint8[]) { type == HID_REPORT_FEATURE, (guint8) size }, 2);
+        g_byte_array_append(userdata, data, (guint) size);
+}
+
+/*
+ * With $HID_SYNTH_SEED_DIR set, the descriptor and its reports are also written there as a seed
+ * of fuzz-hid-report (tests/fuzz/corpus/hid-report/synth-*.bin), so the fuzzer starts from
+ * descriptors that every subdriver's rows resolve against.
+ */
+static void write_seed(const HidSubdriver *s, GBytes *rdesc, const GArray *paths)
+{
+        const char *dir = g_getenv("HID_SYNTH_SEED_DIR");
+        g_autoptr(GByteArray) seed = NULL;
+        g_autofree gchar *file = NULL, *path = NULL;
+        gsize i = 0, size;
+        const guint8 *data = g_bytes_get_data(rdesc, &size);
+
+        if (!dir)
+                return;
+        while (hid_subdrivers[i] && hid_subdrivers[i] != s)
+                i++;
+        g_assert_cmpuint(size, <=, G_MAXUINT16);
+        seed = g_byte_array_new();
+        g_byte_array_append(seed, (const guint8[]) { (guint8) i, 1, (guint8) size, (guint8) (size >> 8) }, 4);
+        g_byte_array_append(seed, data, (guint) size);
+        put_reports(paths, append_record, seed);
+        file = g_strconcat("synth-", s->name, ".bin", NULL);
+        path = g_build_filename(dir, file, NULL);
+        g_assert_true(g_file_set_contents(path, (const gchar *) seed->data, seed->len, NULL));
+}
+
 static void test_subdriver(gconstpointer data)
 {
         const HidSubdriver *s = data;
         g_autoptr(SynthTable) t = synth_table(s);
         g_autoptr(HidDescriptor) d = NULL;
+        g_autoptr(GBytes) rdesc = NULL;
 
         g_test_message("%s: %zu rows, %u paths, %u unresolved, %u cannot be laid out", s->name, s->n_mappings,
                        t->paths->len, t->unresolved, t->unwritable);
         g_assert_cmpuint(t->unresolved, ==, expected_unresolved(s));
         g_assert_cmpuint(t->unwritable, ==, 0);
-        d = synth_parse(t->paths);
+        d = synth_parse(t->paths, &rdesc);
+        write_seed(s, rdesc, t->paths);
         for (guint i = 0; i < t->paths->len; i++)
                 check_field(d, &g_array_index(t->paths, SynthPath, i).field);
         check_values(s, d, t->paths);
@@ -470,7 +509,7 @@ static void test_real(gconstpointer data)
         paths = g_array_new(FALSE, FALSE, sizeof(SynthPath));
         for (guint i = 0; i < rows->len; i++)
                 g_array_append_val(paths, g_array_index(rows, RealPath, i).sp);
-        d = synth_parse(paths);
+        d = synth_parse(paths, /* ret_bytes= */ NULL);
         x = (RealReports) { .d = d, .rows = rows };
         put_reports(paths, check_real_report, &x);
         g_assert_cmpuint(x.checked, ==, rows->len);

@@ -8,6 +8,11 @@ Smart-UPS X 750 (no replies known: every report filled with a made-up value), ea
 few subdrivers.
 
     tests/fuzz/make-hid-report-seeds.py [HID_DATA_DIR]   (run from the source root)
+
+The synth-<subdriver>.bin seeds (a descriptor with every path of that subdriver's rows, and
+its reports) come from the hid-synth unit test instead:
+
+    HID_SYNTH_SEED_DIR=$PWD/tests/fuzz/corpus/hid-report meson test -C build 'drivers hid-synth'
 """
 import json
 import os

@@ -108,7 +108,7 @@ int hid_field_extract(const HidField *f, const uint8_t *report, size_t size, int
 int hid_field_insert(const HidField *f, uint8_t *report, size_t size, int64_t value)
 {
         size_t start = data_start_bits(f) + f->bit_offset;
-        uint64_t mask = (UINT64_C(1) << f->bit_size) - 1, v;
+        uint64_t mask, v;
         int r;
 
         r = field_bits_check(f, size);
@@ -116,6 +116,8 @@ int hid_field_insert(const HidField *f, uint8_t *report, size_t size, int64_t va
                 return -ENOBUFS;
         if (r < 0)
                 return r;
+        /* only now: the check keeps bit_size within the shift */
+        mask = (UINT64_C(1) << f->bit_size) - 1;
         if (value < -((int64_t) 1 << (f->bit_size - 1)) || value > (int64_t) mask)
                 return -ERANGE;
 

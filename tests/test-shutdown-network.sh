@@ -24,6 +24,21 @@ poweroffs() { mock GetMethodCalls s PowerOff 2>/dev/null | awk '{print $2}'; }
 inhibitors() { busctl --system call org.freedesktop.login1 /org/freedesktop/login1 org.freedesktop.login1.Manager ListInhibitors | grep -c nutd; }
 wait_until() { i=0; until eval "$1" >/dev/null 2>&1; do i=$((i+1)); [ $i -lt "${2:-200}" ] || return 1; sleep 0.05; done; }
 stamp() { date +%s.%N; }
+numlogins() { printf 'GET NUMLOGINS ups\n' | socat -t 1 - TCP:127.0.0.1:$PU 2>/dev/null | awk '{print $3}'; }
+# another upsmon's session on the UPS host, counted there (NUMLOGINS) until $T/logout appears
+other_upsmon() {
+    /usr/bin/python3 - "$PU" "$T/logout" <<'EOF2' &
+import os, socket, sys, time
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.sendall(b'USERNAME sec\nPASSWORD secpass\nLOGIN ups\n')
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.02)
+s.sendall(b'LOGOUT\n')
+time.sleep(0.2)
+EOF2
+    OTHER=$!
+    PIDS="$OTHER $PIDS"
+}
 # the simulated UPS has the commands of a real one
 ups_status() {
     printf 'ups.status: %s\nbattery.charge: %s\nCMD shutdown.return\nCMD shutdown.stayoff\nCMD load.off\n' "$1" "$2" \
@@ -50,8 +65,8 @@ wait_until "printf 'GET VAR ups ups.status\n' | socat -t 1 - TCP:127.0.0.1:$PU |
 
 # one host under test at a time, on this bus: start_host ROLE USER PASS
 start_host() {
-    printf 'MONITOR ups@127.0.0.1:%s 1 %s %s %s\nMINSUPPLIES 1\nFINALDELAY 0\nHOSTSYNC 1\nDEADTIME 15\nPOLLFREQ 1\nPOLLFREQALERT 1\n' \
-        "$PU" "$2" "$3" "$1" > "$T/h/upsmon.conf"
+    printf 'MONITOR ups@127.0.0.1:%s 1 %s %s %s\nMINSUPPLIES 1\nFINALDELAY 0\nHOSTSYNC %s\nDEADTIME 15\nPOLLFREQ 1\nPOLLFREQALERT 1\n' \
+        "$PU" "$2" "$3" "${1%%-*}" "${HOSTSYNC:-1}" > "$T/h/upsmon.conf"
     : > "$T/h/ups.conf"
     printf 'LISTEN 127.0.0.1 %s\n' "$(free_port)" > "$T/h/upsd.conf"
     mock ClearCalls >/dev/null
@@ -95,6 +110,25 @@ check "primary: inhibitor released after that" wait_until "[ \$(inhibitors) = 0 
 check "primary: exactly one power-off" eval "[ \"\$(poweroffs)\" = 1 ]"
 check "primary: one command only" sh -c "[ \$(grep -c 'instant command' $T/ups-host.log) = 1 ]"
 stop_host
+
+# --- primary, with another upsmon logged in on the UPS host -------------------------------------
+ups_status OL 100
+other_upsmon
+check "another upsmon is counted on the UPS host" wait_until "[ \"\$(numlogins)\" = 1 ]"
+HOSTSYNC=15 start_host primary-waiting pri pripass
+check "primary: up, and counted too (NUMLOGINS 2)" wait_until "[ \"\$(numlogins)\" = 2 ]"
+ups_status "OB DISCHRG LB" 5
+check "primary: set FSD on the UPS" \
+    wait_until "printf 'GET VAR ups ups.status\n' | socat -t 1 - TCP:127.0.0.1:$PU | grep -q FSD"
+sleep 2
+check "primary: no power-off while the other upsmon is logged in" eval "[ \"\$(poweroffs)\" = 0 ]"
+L0=$(stamp)
+touch "$T/logout"
+check "primary: powered off once the other upsmon logged out (not after HOSTSYNC, 15 s)" \
+    wait_until "[ \"\$(poweroffs)\" = 1 ]" 100
+L1=$(stamp)
+stop_host
+awk "BEGIN { printf \"# the other upsmon logged out -> primary power-off %.0f ms\n\", ($L1 - $L0) * 1000 }"
 awk "BEGIN { printf \"# timings: low battery -> power-off call %.0f ms; PrepareForShutdown -> shutdown.return at the UPS host %.0f ms\n\", ($T1 - $T0) * 1000, ($T3 - $T2) * 1000 }"
 
 echo "1..$n"

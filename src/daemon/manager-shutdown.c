@@ -68,6 +68,20 @@ static unsigned auto_power_value(const Device *d)
 }
 
 /* One input per monitored UPS: every device without upsmon.conf, else the MONITOR lines. */
+/* The other upsmon sessions of a UPS: on its server for a network one, else on ours */
+static unsigned shutdown_count_secondaries(Manager *m, Device *d)
+{
+        int r;
+
+        if (!d)
+                return 0;
+        if (d->driver && d->driver->count_logins) {
+                r = d->driver->count_logins(d->driver_state);
+                return r > 0 ? (unsigned) r : 0;
+        }
+        return m->nut ? nut_server_count_logins(m->nut, d) : 0;
+}
+
 static int shutdown_build_inputs(Manager *m, ControllerInput **ret, size_t *ret_n)
 {
         size_t n = upsmon_config_is_auto(&m->upsmon) ? m->n_devices : m->upsmon.n_monitors;
@@ -88,7 +102,7 @@ static int shutdown_build_inputs(Manager *m, ControllerInput **ret, size_t *ret_
                         .status = d ? d->summary.status : NULL,
                         .alarm = d ? device_get_var(d, "ups.alarm") : NULL,
                         .last_data_usec = last_data_monotonic(d, mono, real),
-                        .n_secondaries = d && m->nut ? nut_server_count_logins(m->nut, d) : 0,
+                        .n_secondaries = shutdown_count_secondaries(m, d),
                 };
         }
         *ret = TAKE_PTR(in);

@@ -57,6 +57,9 @@ typedef struct DriverOps {
         int (*killpower)(void *state, DeviceOpDone done, void *userdata);
         /* Forced shutdown latched on a device of another server (FSD there, as upsmon's primary) */
         int (*set_fsd)(void *state, DeviceOpDone done, void *userdata);
+        /* The other upsmon sessions that server counts for the device (NUMLOGINS less ours);
+         * -ENODATA when not known */
+        int (*count_logins)(void *state);
 
         /* Releases everything; pending operations are completed with -ECANCELED first. */
         void (*stop)(void *state);

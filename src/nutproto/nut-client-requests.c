@@ -121,6 +121,11 @@ int nut_conn_get_upsdesc(NutConn *c, const char *ups, NutConnReplyFn fn, void *u
         return SEND(c, false, fn, userdata, "GET", "UPSDESC", ups);
 }
 
+int nut_conn_get_numlogins(NutConn *c, const char *ups, NutConnReplyFn fn, void *userdata)
+{
+        return SEND(c, false, fn, userdata, "GET", "NUMLOGINS", ups);
+}
+
 int nut_conn_set_var(NutConn *c, const char *ups, const char *var, const char *value, NutConnReplyFn fn,
                      void *userdata)
 {

@@ -68,6 +68,7 @@ int nut_conn_list_enum(NutConn *c, const char *ups, const char *var, NutConnRepl
 int nut_conn_list_range(NutConn *c, const char *ups, const char *var, NutConnReplyFn fn, void *userdata);
 int nut_conn_get_type(NutConn *c, const char *ups, const char *var, NutConnReplyFn fn, void *userdata);
 int nut_conn_get_upsdesc(NutConn *c, const char *ups, NutConnReplyFn fn, void *userdata);
+int nut_conn_get_numlogins(NutConn *c, const char *ups, NutConnReplyFn fn, void *userdata);
 int nut_conn_set_var(NutConn *c, const char *ups, const char *var, const char *value, NutConnReplyFn fn,
                      void *userdata);
 int nut_conn_instcmd(NutConn *c, const char *ups, const char *cmd, const char *param, NutConnReplyFn fn,

@@ -56,6 +56,8 @@ typedef struct NutRemote {
         bool poll_failed;               /* no commit at its end */
         bool poll_again;                /* start the next one at once (an operation changed things) */
         char **typed;                   /* variables whose GET TYPE was asked on this connection */
+        bool logged_in;                 /* LOGIN accepted: the server counts us */
+        int numlogins;                  /* the server's NUMLOGINS at the last poll; -1: unknown */
 } NutRemote;
 
 void nut_remote_config_done(NutRemoteConfig *c);

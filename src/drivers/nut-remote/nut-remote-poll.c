@@ -4,11 +4,16 @@
  * once per variable and connection, and one device_commit() when every answer of the cycle is in.
  * Variables the server no longer lists are removed; server.* (the server's own) are not mirrored.
  */
+#include <stdlib.h>
+#include <limits.h>
+#include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <strings.h>
 
 #include "log.h"
 #include "nut-remote-internal.h"
+#include "nut-remote.h"
 #include "strv.h"
 
 static void poll_request_done(NutRemote *x);
@@ -382,6 +387,34 @@ static void on_list_cmd(NutConn *c, int r, const NutReply *reply, void *userdata
         poll_request_done(x);
 }
 
+static void on_numlogins(NutConn *c, int r, const NutReply *reply, void *userdata)
+{
+        NutRemote *x = userdata;
+        char *end = NULL;
+        unsigned long n = 0;
+
+        /* "NUMLOGINS <ups> <n>" */
+        if (r >= 0 && strv_length(reply->words) == 3 && isdigit((unsigned char) reply->words[2][0])) {
+                errno = 0;
+                n = strtoul(reply->words[2], &end, 10);
+        }
+        x->numlogins = end && *end == 0 && errno == 0 && n <= INT_MAX ? (int) n : -1;
+        poll_request_done(x);
+}
+
+/**
+ * nut_remote_count_logins() - the other sessions the server counts for this UPS (its NUMLOGINS
+ * less ours), as seen at the last poll; -ENODATA when not known (no counted session)
+ */
+int nut_remote_count_logins(void *state)
+{
+        NutRemote *x = state;
+
+        if (!x->ready || !x->logged_in || x->numlogins < 0)
+                return -ENODATA;
+        return x->numlogins > 0 ? x->numlogins - 1 : 0;
+}
+
 /**
  * nut_remote_poll_start() - start a poll cycle now, unless one runs or the session is not ready
  *
@@ -404,6 +437,12 @@ int nut_remote_poll_start(NutRemote *x)
         if (r >= 0) {
                 x->poll_pending++;
                 r = nut_conn_list_cmd(x->conn, x->config.ups, on_list_cmd, x);
+                if (r >= 0)
+                        x->poll_pending++;
+        }
+        /* a counted session (an upsmon's): who else is, for a primary's shutdown */
+        if (r >= 0 && x->logged_in) {
+                r = nut_conn_get_numlogins(x->conn, x->config.ups, on_numlogins, x);
                 if (r >= 0)
                         x->poll_pending++;
         }

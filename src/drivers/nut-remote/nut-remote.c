@@ -44,6 +44,8 @@ static void remote_lost(NutRemote *x, int r)
         if (x->stopping)
                 return;
         x->ready = false;
+        x->logged_in = false;
+        x->numlogins = -1;
         nut_remote_poll_reset(x);
         if (!x->warned)
                 log_warning_errno(r, "%s: no connection to %s@%s (%s), retrying: %m", x->device->name,
@@ -111,6 +113,7 @@ static void on_login(NutConn *c, int r, const NutReply *reply, void *userdata)
         if (reply && r < 0)
                 log_warning("%s: LOGIN %s as %s refused: %s; monitoring without being counted",
                             x->device->name, x->config.ups, x->config.username, reply->error);
+        x->logged_in = r >= 0;
 }
 
 static void on_auth(NutConn *c, int r, const NutReply *reply, void *userdata)
@@ -225,6 +228,7 @@ static int nut_remote_start(Device *d, const DeviceConfig *c, void **ret_state)
                 return -ENOMEM;
         x->device = device_ref(d);
         x->backoff_usec = NUT_REMOTE_BACKOFF_MIN_USEC;
+        x->numlogins = -1;
         x->own_description = !isempty(c->desc);
         /* The device core publishes every ups.conf key as driver.parameter.*: not this one. */
         (void) device_remove_var(d, "driver.parameter.password");
@@ -361,6 +365,7 @@ const DriverOps nut_remote_driver = {
         .start = nut_remote_start,
         .setvar = nut_remote_setvar,
         .set_fsd = nut_remote_set_fsd,
+        .count_logins = nut_remote_count_logins,
         .instcmd = nut_remote_instcmd,
         .stop = nut_remote_stop,
 };

@@ -334,7 +334,7 @@ int manager_reload(Manager *m, char **ret_error)
                 log_error_errno(r, "Reload failed, keeping the running configuration: %s",
                                 *ret_error ?: strerror(-r));
                 if (r != -ENOMEM && !*ret_error)
-                        (void) asprintf(ret_error, "%s", strerror(-r));
+                        *ret_error = strdup(strerror(-r));
                 config_set_done(&c);
                 (void) sd_notify(false, "READY=1");
                 return r;

@@ -68,7 +68,10 @@ start_host() {
     printf 'MONITOR ups@127.0.0.1:%s 1 %s %s %s\nMINSUPPLIES 1\nFINALDELAY 0\nHOSTSYNC %s\nDEADTIME 15\nPOLLFREQ 1\nPOLLFREQALERT 1\n' \
         "$PU" "$2" "$3" "${1%%-*}" "${HOSTSYNC:-1}" > "$T/h/upsmon.conf"
     : > "$T/h/ups.conf"
-    printf 'LISTEN 127.0.0.1 %s\n' "$(free_port)" > "$T/h/upsd.conf"
+    PH=$(free_port)
+    printf 'LISTEN 127.0.0.1 %s\n' "$PH" > "$T/h/upsd.conf"
+    printf '[admin]\n password = adminpass\n upsmon primary\n' > "$T/h/upsd.users"
+    chmod 600 "$T/h/upsd.users"
     mock ClearCalls >/dev/null
     NUTD_LOG_LEVEL=debug RUNTIME_DIRECTORY="$T/h/run" "$NUTD" --config-dir "$T/h" >"$T/$1.log" 2>&1 &
     HOST=$!
@@ -90,6 +93,14 @@ check "secondary: inhibitor released on PrepareForShutdown" wait_until "[ \$(inh
 sleep 1
 check "secondary: the UPS was not told to cut power" sh -c "! grep -q 'instant command' $T/ups-host.log"
 check "secondary: ... nor asked to set FSD" sh -c "! printf 'GET VAR ups ups.status\n' | socat -t 1 - TCP:127.0.0.1:$PU | grep -q FSD"
+stop_host
+
+# --- a NUT client's FSD on nutd stays there (upsd keeps FSD for its own clients too) ------------
+ups_status OL 100
+start_host secondary-fsd sec secpass
+check "FSD from a NUT client of the host: OK FSD-SET" eval "printf 'USERNAME admin\nPASSWORD adminpass\nFSD ups@127.0.0.1:$PU\n' | socat -t 1 - TCP:127.0.0.1:$PH | grep -q 'OK FSD-SET'"
+sleep 1
+check "... the UPS's own server did not get it" sh -c "! printf 'GET VAR ups ups.status\n' | socat -t 1 - TCP:127.0.0.1:$PU | grep -q FSD"
 stop_host
 
 # --- primary ----------------------------------------------------------------------------------
@@ -118,8 +129,7 @@ check "another upsmon is counted on the UPS host" wait_until "[ \"\$(numlogins)\
 HOSTSYNC=15 start_host primary-waiting pri pripass
 check "primary: up, and counted too (NUMLOGINS 2)" wait_until "[ \"\$(numlogins)\" = 2 ]"
 ups_status "OB DISCHRG LB" 5
-check "primary: set FSD on the UPS" \
-    wait_until "printf 'GET VAR ups ups.status\n' | socat -t 1 - TCP:127.0.0.1:$PU | grep -q FSD"
+# (the UPS host keeps FSD latched since the phase above, as upsd does: not checked again)
 sleep 2
 check "primary: no power-off while the other upsmon is logged in" eval "[ \"\$(poweroffs)\" = 0 ]"
 L0=$(stamp)

@@ -683,6 +683,17 @@ int device_killpower(Device *d, DeviceOpDone done, void *userdata)
         return r;
 }
 
+/**
+ * device_set_fsd() - latch forced shutdown: published at once, cleared only when the device goes
+ */
+void device_set_fsd(Device *d)
+{
+        if (d->fsd)
+                return;
+        d->fsd = true;
+        (void) device_publish(d);
+}
+
 static void on_fsd_forwarded(int r, void *userdata)
 {
         Device *d = userdata;
@@ -695,22 +706,27 @@ static void on_fsd_forwarded(int r, void *userdata)
 }
 
 /**
- * device_set_fsd() - latch forced shutdown: published at once, cleared only when the device goes.
- * A device of another server gets it there too (its other clients must see it).
+ * device_forward_fsd() - a device of another server: set FSD there too, as upsmon's primary
+ * does (its other clients must see it). For the shutdown controller only: a NUT client's FSD
+ * on nutd stays on nutd, as upsd keeps it.
+ *
+ * Returns 0 (the answer is logged), -EOPNOTSUPP for a device of no other server, or an error.
  */
-void device_set_fsd(Device *d)
+int device_forward_fsd(Device *d)
 {
         DeviceOp *op;
+        int r;
 
-        if (d->fsd)
-                return;
-        d->fsd = true;
-        (void) device_publish(d);
-        if (!d->driver || !d->driver->set_fsd || device_op_new(d, on_fsd_forwarded, device_ref(d), &op) < 0)
-                return;
-        if (d->driver->set_fsd(d->driver_state, on_driver_done, op) < 0) {
-                log_error("%s: cannot send FSD to its server", d->name);
+        if (!d->driver || !d->driver->set_fsd)
+                return -EOPNOTSUPP;
+        r = device_op_new(d, on_fsd_forwarded, d, &op);
+        if (r < 0)
+                return r;
+        device_ref(d);          /* until on_fsd_forwarded() */
+        r = d->driver->set_fsd(d->driver_state, on_driver_done, op);
+        if (r < 0) {
                 device_op_free(op);
                 device_unref(d);
         }
+        return r;
 }

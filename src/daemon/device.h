@@ -117,6 +117,7 @@ int device_add_alarm(Device *d, const char *text);
 int device_clear_alarms(Device *d);
 void device_set_connection(Device *d, DeviceConnection c);
 void device_set_fsd(Device *d);
+int device_forward_fsd(Device *d);
 int device_set_stale_timeout(Device *d, uint64_t usec);
 int device_commit(Device *d);
 

@@ -267,6 +267,8 @@ static void shutdown_arm_timer(Manager *m, uint64_t next)
 
 static void shutdown_apply(Manager *m, ControllerOutput *out)
 {
+        int r;
+
         bool changed = out->state != m->shutdown_state || out->power_value != m->power_value ||
                        out->min_supplies != m->min_supplies;
 
@@ -277,6 +279,9 @@ static void shutdown_apply(Manager *m, ControllerOutput *out)
 
                 if (d) {
                         device_set_fsd(d);
+                        r = device_forward_fsd(d);
+                        if (r < 0 && r != -EOPNOTSUPP)
+                                log_error_errno(r, "%s: cannot send FSD to its server: %m", d->name);
                         if (!strv_contains(m->fsd_set, d->name) && strv_extend(&m->fsd_set, d->name) < 0)
                                 (void) log_oom();
                 } else
@@ -362,6 +367,7 @@ static int on_release_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 
 typedef struct ReturnRequest {
         Manager *m;
+        unsigned round;                 /* an answer to an earlier PrepareForShutdown counts for nothing */
         char name[];
 } ReturnRequest;
 
@@ -374,9 +380,9 @@ static void on_return_done(int r, void *userdata)
                 log_error_errno(r, "%s: shutdown.return failed: %m", q->name);
         else
                 log_notice("%s: shutdown.return accepted", q->name);
-        free(q);
-        if (m->release_pending > 0 && --m->release_pending == 0)
+        if (q->round == m->release_round && m->release_pending > 0 && --m->release_pending == 0)
                 shutdown_release(m);
+        free(q);
 }
 
 /* Tells one network UPS to cut power after its delay and come back with the mains */
@@ -388,6 +394,7 @@ static int shutdown_return(Manager *m, Device *d)
         if (!q)
                 return log_oom();
         q->m = m;
+        q->round = m->release_round;
         strcpy(q->name, d->name);
         log_notice("%s: shutdown.return before the network goes", d->name);
         m->release_pending++;           /* before: a driver may answer at once */
@@ -414,13 +421,15 @@ static void on_prepare_for_shutdown(Logind *l, bool start, void *userdata)
         if (!start)
                 return;
         m->release_timer = sd_event_source_disable_unref(m->release_timer);
+        m->release_round++;
         m->release_pending = 1;         /* this loop's own: nothing is released while it runs */
         if (m->power_failure_shutdown)
                 for (size_t i = 0; i < m->n_devices; i++) {
                         Device *d = m->devices[i];
 
                         if (!d->driver || d->driver->transport != DRIVER_NETWORK ||
-                            !strv_contains(m->fsd_set, d->name) || !device_has_command(d, "shutdown.return"))
+                            !d->fsd || !strv_contains(m->fsd_set, d->name) ||
+                            !device_has_command(d, "shutdown.return"))
                                 continue;
                         (void) shutdown_return(m, d);
                 }

@@ -40,6 +40,7 @@ typedef struct Manager {
         sd_event_source *shutdown_timer;
         sd_event_source *release_timer;  /* PrepareForShutdown: the latest the inhibitor goes */
         unsigned release_pending;        /* shutdown.return commands not answered yet */
+        unsigned release_round;          /* which PrepareForShutdown they belong to */
         ShutdownState shutdown_state;
         unsigned power_value, min_supplies;
         bool power_failure_shutdown;    /* we started the shutdown (what PrepareForShutdown acts on) */

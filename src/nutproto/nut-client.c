@@ -52,7 +52,8 @@ static int conn_add_numeric(NutConn *c, const char *host, uint16_t port)
         return c->n_addrs > 0 ? 0 : -EADDRNOTAVAIL;
 }
 
-/* A DNS name as RFC 1123 allows it (letters, digits, '-', dots between labels) */
+/* A host name: labels of letters, digits, '-' (not first or last) and '_' (which /etc/hosts
+ * names have), between dots */
 static bool hostname_is_valid(const char *s)
 {
         size_t label = 0, n = strlen(s);
@@ -64,13 +65,13 @@ static bool hostname_is_valid(const char *s)
                         if (label == 0 || p[-1] == '-')
                                 return false;
                         label = 0;
-                } else if (isalnum((unsigned char) *p) || (*p == '-' && label > 0)) {
+                } else if (isalnum((unsigned char) *p) || *p == '_' || (*p == '-' && label > 0)) {
                         if (++label > 63)
                                 return false;
                 } else
                         return false;
         }
-        return true;
+        return s[n - 1] != '-';
 }
 
 /* Addresses now (numeric, localhost), or a name to look up at connect time */
@@ -638,8 +639,8 @@ static void on_lookup(int r, const struct addrinfo *ai, void *userdata)
                 conn_shutdown(c, r == -ENOENT ? -ENXIO : r);       /* "No such device or address" */
 }
 
-/* Looks the name up again (its addresses may have changed since the last connect); the
- * connect timeout covers the lookup too */
+/* Looks the name up again (its addresses may have changed since the last connect), within a
+ * connect timeout of its own; each address then gets one too */
 static int conn_lookup(NutConn *c)
 {
         char service[8];
@@ -647,7 +648,7 @@ static int conn_lookup(NutConn *c)
 
         snprintf(service, sizeof(service), "%u", c->port);
         snprintf(c->peer, sizeof(c->peer), "%.50s:%u", c->host, c->port);
-        r = resolve_start(c->event, c->host, service, AF_UNSPEC, AI_NUMERICSERV | AI_ADDRCONFIG, on_lookup, c,
+        r = resolve_start(c->event, c->host, service, AF_UNSPEC, AI_NUMERICSERV, on_lookup, c,
                           &c->lookup);
         if (r < 0)
                 return r;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,7 @@ int resolve_start(sd_event *event, const char *host, const char *service, int fa
         Resolve *q;
         pthread_attr_t attr;
         pthread_t thread;
+        sigset_t all, saved;
         int r;
 
         if (!event || !host || !done || !ret)
@@ -112,10 +114,14 @@ int resolve_start(sd_event *event, const char *host, const char *service, int fa
         q->done = done;
         q->userdata = userdata;
         q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (q->efd < 0) {
+                r = -errno;
+                goto fail;
+        }
         q->host = strdup(host);
         q->service = service ? strdup(service) : NULL;
-        if (q->efd < 0 || !q->host || (service && !q->service)) {
-                r = q->efd < 0 ? -errno : -ENOMEM;
+        if (!q->host || (service && !q->service)) {
+                r = -ENOMEM;
                 goto fail;
         }
         r = sd_event_add_io(event, &q->source, q->efd, EPOLLIN, on_answer, q);
@@ -126,7 +132,11 @@ int resolve_start(sd_event *event, const char *host, const char *service, int fa
                 goto fail;
         (void) pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         atomic_fetch_add(&q->n_ref, 1);         /* the thread's */
+        /* signals stay with the loop's thread, whatever the caller's mask */
+        (void) sigfillset(&all);
+        (void) pthread_sigmask(SIG_SETMASK, &all, &saved);
         r = -pthread_create(&thread, &attr, resolve_thread, q);
+        (void) pthread_sigmask(SIG_SETMASK, &saved, NULL);
         (void) pthread_attr_destroy(&attr);
         if (r < 0) {
                 atomic_fetch_sub(&q->n_ref, 1);

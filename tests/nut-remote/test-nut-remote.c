@@ -439,7 +439,7 @@ static void test_hosts(void)
         } table[] = {
                 { "127.0.0.1", 0 }, { "::1", 0 }, { "localhost", 0 }, { "LocalHost", 0 }, { "10.1.2.3", 0 },
                 { "fe80::1%lo", 0 }, { "ups.example.com", 0 /* looked up at connect */ },
-                { "[::1]", -EADDRNOTAVAIL }, { "ups_1.example.com", -EADDRNOTAVAIL },
+                { "[::1]", -EADDRNOTAVAIL }, { "ups_1.example.com", 0 }, { "ups/1.example.com", -EADDRNOTAVAIL },
                 { "", -EINVAL },
         };
         _cleanup_(sd_event_unrefp) sd_event *e = NULL;

@@ -175,8 +175,8 @@ static void test_conn_by_name(void)
         g_assert_true(x.done);
         g_assert_cmpint(x.r, ==, -ECANCELED);
 
-        for (const char *const *h = (const char *const[]) { "bad_name", "-lead.example", "a..b", "trail-.x", "sp ace",
-                                                            "ups@host", NULL };
+        for (const char *const *h = (const char *const[]) { "bad/name", "-lead.example", "a..b", "trail-.x", "sp ace",
+                                                            "ups@host", "end-", NULL };
              *h; h++)
                 g_assert_cmpint(nut_conn_new(e, *h, 3493, &c), ==, -EADDRNOTAVAIL);
         g_usleep(100 * 1000);

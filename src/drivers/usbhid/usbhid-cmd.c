@@ -33,6 +33,8 @@ struct UsbHidOp {
         size_t n_steps, step;
         sd_event_source *pause;
         int64_t before;                 /* the written field's value before the write in flight */
+        uint64_t send_by;               /* no step goes out after this: the client's answer
+                                         * (device.c's operation timeout) must stay true */
 };
 
 static void usbhid_op_unlink(UsbHidOp *op)
@@ -75,6 +77,7 @@ static void usbhid_op_on_written(int r, const uint8_t *data, size_t size, void *
         const HidMapItem *it = op->steps[op->step].item;
         HidMapReport *rep = &x->map->reports[it->report];
 
+        rep->writes_pending--;
         if (r < 0) {
                 log_debug_errno(r, "%s: SET_REPORT failed: %m", x->device->name);
                 /* The device did not take it: the field is back to what it was */
@@ -117,6 +120,10 @@ static void usbhid_op_next(UsbHidOp *op)
                         usbhid_op_finish(op, r);
                 return;
         }
+        if (now(CLOCK_MONOTONIC) > op->send_by) {
+                usbhid_op_finish(op, -ETIMEDOUT);
+                return;
+        }
         rep = &x->map->reports[s->item->report];
         r = hid_field_extract(s->item->field, rep->data, rep->size, &op->before);
         if (r >= 0)
@@ -126,9 +133,11 @@ static void usbhid_op_next(UsbHidOp *op)
                  * it, queued behind this one, keeps this value; undone if the device refuses */
                 memcpy(rep->data, buf, MIN(size, rep->size));
                 r = hid_transport_set_report(x->transport, s->item->field->type, s->item->field->report_id, buf, size,
-                                             usbhid_op_on_written, op);
+                                             op->send_by, usbhid_op_on_written, op);
                 if (r < 0)
                         (void) hid_field_insert(s->item->field, rep->data, rep->size, op->before);
+                else
+                        rep->writes_pending++;
         }
         if (r < 0)
                 usbhid_op_finish(op, r);
@@ -148,6 +157,10 @@ static int usbhid_op_start(UsbHid *x, const UsbHidStep *steps, size_t n, DeviceO
         op->userdata = userdata;
         memcpy(op->steps, steps, n * sizeof(UsbHidStep));
         op->n_steps = n;
+        /* a write that went out by then is answered within the transfer timeout, before the
+         * operation times out for the client */
+        op->send_by = now(CLOCK_MONOTONIC) + x->device->op_timeout_usec - HID_TRANSPORT_TIMEOUT_MS * USEC_PER_MSEC -
+                      USEC_PER_SEC;
         op->next = x->ops;
         x->ops = op;
         usbhid_op_next(op);
@@ -305,14 +318,25 @@ int usbhid_killpower(void *state, DeviceOpDone done, void *userdata)
 {
         static const char *const order[] = { "shutdown.return", "shutdown.reboot", "load.off.delay", "shutdown.stayoff" };
         UsbHid *x = state;
-        int r = -EOPNOTSUPP;
+        int r = -EOPNOTSUPP, first = 0;
 
-        for (size_t i = 0; i < ELEMENTSOF(order) && r == -EOPNOTSUPP; i++) {
+        /* As NUT: the next one after any failure (a delay that does not fit the field, ...),
+         * but not on a device that is not there */
+        for (size_t i = 0; i < ELEMENTSOF(order); i++) {
                 r = usbhid_instcmd(x, order[i], NULL, done, userdata);
-                if (r >= 0)
+                if (r >= 0) {
                         log_info("%s: kill-power with %s", x->device->name, order[i]);
+                        return r;
+                }
+                if (r != -EOPNOTSUPP) {
+                        log_debug_errno(r, "%s: kill-power with %s failed: %m", x->device->name, order[i]);
+                        if (first == 0)
+                                first = r;
+                }
+                if (r == -ENOTCONN || r == -ENODEV)
+                        break;
         }
-        return r;
+        return first < 0 ? first : r;
 }
 
 void usbhid_add_fallback_commands(UsbHid *x)

@@ -141,6 +141,7 @@ int hid_map_new(const HidDescriptor *desc, const HidSubdriver *sub, HidMap **ret
                 HidMapItem *it = &m->items[m->n_items];
                 HidPath path;
 
+                *it = (HidMapItem) {};          /* a row skipped before may have left fields set */
                 if (hid_path_from_string(sub->usages, row->hid_path, &path) < 0)
                         continue;
                 it->field = hid_map_lookup_field(m, &path, order, ELEMENTSOF(order));

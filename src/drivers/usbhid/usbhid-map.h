@@ -25,6 +25,8 @@ typedef struct HidMapReport {
         bool quick;             /* holds a QUICK_POLL row */
         bool only_static;       /* holds only STATIC rows: read once */
         bool polled;            /* holds a row that is read (not only ABSENT/CMD) */
+        unsigned writes_pending;        /* SET_REPORTs queued or in flight: data holds what they
+                                         * write, a GET answer read before them must not undo it */
 } HidMapReport;
 
 /* Raw reports a row's converter reads (HidConverter.reads) at most */

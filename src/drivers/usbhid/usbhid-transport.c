@@ -28,7 +28,7 @@ typedef struct HidRequest {
         bool string;                    /* decode a string descriptor */
         HidTransportDone done;
         void *userdata;
-        uint64_t queued_usec;           /* CLOCK_MONOTONIC */
+        uint64_t send_by_usec;          /* CLOCK_MONOTONIC: fails if it is not out by then */
 } HidRequest;
 
 struct HidTransport {
@@ -224,8 +224,7 @@ static void hid_transport_kick(HidTransport *t)
 {
         while (t->queue && !t->control && !t->closed) {
                 HidRequest *q = t->queue;
-                int r = now(CLOCK_MONOTONIC) - q->queued_usec > HID_TRANSPORT_QUEUE_WAIT_USEC ? -ETIMEDOUT
-                                                                                             : hid_transport_submit(t, q);
+                int r = now(CLOCK_MONOTONIC) > q->send_by_usec ? -ETIMEDOUT : hid_transport_submit(t, q);
 
                 if (r >= 0)
                         return;
@@ -237,9 +236,11 @@ static void hid_transport_kick(HidTransport *t)
         }
 }
 
+/* send_by_usec: the request fails if it is not out by then (0: HID_TRANSPORT_QUEUE_WAIT_USEC
+ * from now) */
 static int hid_transport_enqueue(HidTransport *t, uint8_t request_type, uint8_t request, uint16_t value,
                                  uint16_t index, const uint8_t *out, size_t size, bool string,
-                                 HidTransportDone done, void *userdata)
+                                 uint64_t send_by_usec, HidTransportDone done, void *userdata)
 {
         HidRequest *q;
 
@@ -262,7 +263,7 @@ static int hid_transport_enqueue(HidTransport *t, uint8_t request_type, uint8_t 
         q->string = string;
         q->done = done;
         q->userdata = userdata;
-        q->queued_usec = now(CLOCK_MONOTONIC);
+        q->send_by_usec = send_by_usec > 0 ? send_by_usec : now(CLOCK_MONOTONIC) + HID_TRANSPORT_QUEUE_WAIT_USEC;
         /* An idle transport sends it now, and a failure is returned here: 'done' is never
          * called before this returns (the caller may not be ready for it yet) */
         if (!t->queue) {
@@ -283,7 +284,7 @@ int hid_transport_get_report_descriptor(HidTransport *t, HidTransportDone done, 
         return hid_transport_enqueue(t, LIBUSB_ENDPOINT_IN | LIBUSB_RECIPIENT_INTERFACE, LIBUSB_REQUEST_GET_DESCRIPTOR,
                                      HID_DT_REPORT << 8, t->info.interface, NULL,
                                      t->info.report_descriptor_length ? t->info.report_descriptor_length : USB_CONTROL_MAX,
-                                     false, done, userdata);
+                                     false, 0, done, userdata);
 }
 
 static uint8_t report_type_value(HidReportType type)
@@ -296,22 +297,22 @@ int hid_transport_get_report(HidTransport *t, HidReportType type, uint8_t id, si
 {
         return hid_transport_enqueue(t, LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE,
                                      HID_REQ_GET_REPORT, report_type_value(type) << 8 | id, t->info.interface, NULL,
-                                     size, false, done, userdata);
+                                     size, false, 0, done, userdata);
 }
 
 int hid_transport_set_report(HidTransport *t, HidReportType type, uint8_t id, const uint8_t *data, size_t size,
-                             HidTransportDone done, void *userdata)
+                             uint64_t send_by_usec, HidTransportDone done, void *userdata)
 {
         return hid_transport_enqueue(t, LIBUSB_ENDPOINT_OUT | LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE,
                                      HID_REQ_SET_REPORT, report_type_value(type) << 8 | id, t->info.interface, data,
-                                     size, false, done, userdata);
+                                     size, false, send_by_usec, done, userdata);
 }
 
 int hid_transport_get_string(HidTransport *t, uint8_t index, HidTransportDone done, void *userdata)
 {
         /* Language 0x0409 (US English), as every UPS offers */
         return hid_transport_enqueue(t, LIBUSB_ENDPOINT_IN, LIBUSB_REQUEST_GET_DESCRIPTOR, LIBUSB_DT_STRING << 8 | index,
-                                     0x0409, NULL, 255, true, done, userdata);
+                                     0x0409, NULL, 255, true, 0, done, userdata);
 }
 
 static void hid_transport_on_interrupt(struct libusb_transfer *x)

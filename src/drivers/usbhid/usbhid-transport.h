@@ -44,8 +44,10 @@ int hid_transport_get_report_descriptor(HidTransport *t, HidTransportDone done, 
 /* size counts the report ID byte when id != 0 */
 int hid_transport_get_report(HidTransport *t, HidReportType type, uint8_t id, size_t size, HidTransportDone done,
                              void *userdata);
+/* send_by_usec: CLOCK_MONOTONIC time by which it must be out, else it fails with -ETIMEDOUT;
+ * 0: HID_TRANSPORT_QUEUE_WAIT_USEC from now */
 int hid_transport_set_report(HidTransport *t, HidReportType type, uint8_t id, const uint8_t *data, size_t size,
-                             HidTransportDone done, void *userdata);
+                             uint64_t send_by_usec, HidTransportDone done, void *userdata);
 /* The string as UTF-8 (ASCII and Latin-1 as-is, others as '?') */
 int hid_transport_get_string(HidTransport *t, uint8_t index, HidTransportDone done, void *userdata);
 

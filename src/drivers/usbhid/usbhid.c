@@ -142,7 +142,8 @@ static bool usbhid_fetch_strings(UsbHid *x)
                 if (hid_transport_get_string(x->transport, (uint8_t) i, usbhid_on_string, &x->string_reqs[i]) >= 0) {
                         x->pending++;
                         any = true;
-                }
+                } else
+                        x->strings_failed[i] = true;    /* not asked for again */
         }
         return any;
 }
@@ -249,7 +250,9 @@ static void usbhid_on_report(int r, const uint8_t *data, size_t size, void *user
                 usbhid_io_failed(x, r);
                 return;
         }
-        if (r > 0 && (rep->id == 0 || data[0] == rep->id)) {
+        if (r > 0 && rep->writes_pending > 0)
+                x->cycle_ok++;          /* older than the writes queued after it: keep their bytes */
+        else if (r > 0 && (rep->id == 0 || data[0] == rep->id)) {
                 memset(rep->data, 0, rep->size);
                 memcpy(rep->data, data, MIN(size, rep->size));
                 rep->valid = rep->fresh = true;

@@ -558,6 +558,43 @@ static void test_write_faults(Fixture *f, gconstpointer data)
         g_assert_true(nutd_wait_var(&f->run, UPS, "battery.charge.low", "30", 5000));
 }
 
+static void on_call_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+        GVariant **ret = userdata;
+        g_autoptr(GError) e = NULL;
+
+        *ret = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &e);
+        g_assert_no_error(e);
+}
+
+/* Two writes into one report while a poll of it is out: the poll's answer (read before the
+ * first write) must not undo the first write when the second one is built */
+static void test_writes_and_poll(Fixture *f, gconstpointer data)
+{
+        g_autoptr(GBytes) rdesc = x750_with_startup(f->x750);
+        g_autoptr(GBytes) now = NULL;
+        g_autofree char *path = nutd_object_path(UPS), *err = NULL;
+        GVariant *reply = NULL;
+        static const guint8 want[] = { REP_STARTUP_TRANSFER, 0x0a, 0x00, 0x0e, 0x01 };  /* 10 s, 270 V */
+
+        x750_plug(f, rdesc);
+        /* a quick poll (every second) reads the report: hold its requests */
+        fake_ups_set_fault(f->ups, FAKE_UPS_HANG);
+        g_assert_true(fake_ups_wait_stats(f->ups, control_urb_held, NULL, 5000));
+        g_dbus_connection_call(f->run.bus, NUTD_BUS_NAME, path, NUTD_DEVICE_IFACE, "SetVariable",
+                               g_variant_new("(ss)", "input.transfer.high", "270"), NULL, G_DBUS_CALL_FLAGS_NONE,
+                               20000, NULL, on_call_done, &reply);
+        g_usleep(300 * 1000);   /* the SET is queued behind the poll */
+        fake_ups_set_fault(f->ups, FAKE_UPS_OK);
+        while (!reply)
+                g_main_context_iteration(NULL, TRUE);
+        g_variant_unref(reply);
+        err = device_op(f, "InstantCommand", "load.on.delay", "10", NULL);
+        g_assert_null(err);
+        now = fake_ups_get_feature(f->ups, REP_STARTUP_TRANSFER);
+        g_assert_cmpmem(g_bytes_get_data(now, NULL), g_bytes_get_size(now), want, sizeof want);
+}
+
 int main(int argc, char *argv[])
 {
         if (!nutd_run_test_init(&argc, &argv))
@@ -566,6 +603,8 @@ int main(int argc, char *argv[])
         g_test_add("/usbhid-write/setvar-refused", Fixture, NULL, fixture_setup, test_setvar_refused, fixture_teardown);
         g_test_add("/usbhid-write/nut-clients", Fixture, NULL, fixture_setup, test_nut_clients, fixture_teardown);
         g_test_add("/usbhid-write/instcmd", Fixture, NULL, fixture_setup, test_instcmd, fixture_teardown);
+        g_test_add("/usbhid-write/writes-and-poll", Fixture, NULL, fixture_setup, test_writes_and_poll,
+                   fixture_teardown);
         g_test_add("/usbhid-write/shutdown-sequence", Fixture, NULL, fixture_setup, test_shutdown_sequence,
                    fixture_teardown);
         g_test_add("/usbhid-write/faults", Fixture, NULL, fixture_setup, test_write_faults, fixture_teardown);

@@ -191,6 +191,31 @@ static void test_section_shutdown_return(Fixture *f, gconstpointer data)
         g_assert_cmpfloat(took, <, 5.0);
 }
 
+/* The UPS refuses the first command's write (it stalls the startup delay's report): as NUT,
+ * the next command of the order is tried, and that one is taken */
+static void test_fallback_after_refusal(Fixture *f, gconstpointer data)
+{
+        _cleanup_(hid_descriptor_freep) HidDescriptor *d = NULL;
+        g_autoptr(FakeUps) u = NULL;
+        g_autofree char *log = NULL;
+        const HidField *reboot;
+
+        write_file(f->dir, "ups.conf", "[rack]\n\tdriver = usbhid-ups\n\tport = auto\n\tserial = FAKE0750\n");
+        write_file(f->dir, "killpower", "");
+        u = plug(f, APC_X750, "FAKE0750", &d);
+        fake_ups_set_feature(u, 0x50, NULL, 0);         /* unknown to the device: it stalls */
+        reboot = delay_field(d, "DelayBeforeReboot");
+        g_assert_nonnull(reboot);
+        g_assert_cmpint(killpower(f, "poweroff", &log, NULL), ==, 0);
+        g_assert_nonnull(strstr(log, "kill-power with shutdown.return"));
+        g_assert_nonnull(strstr(log, "kill-power command failed"));
+        g_assert_nonnull(strstr(log, "kill-power with shutdown.reboot"));
+        g_assert_nonnull(strstr(log, "rack: kill-power acknowledged"));
+        g_assert_cmpuint(fake_ups_set_report_count(u, 0x50), ==, 1);   /* refused */
+        g_assert_cmpuint(fake_ups_set_report_count(u, 0x12), ==, 0);   /* the sequence stopped there */
+        g_assert_cmpfloat(last_written(u, reboot), ==, 10);
+}
+
 /* No section: with auto-detection (the default) the CS 500 is found as nutd would find it.
  * It has only APC's own reboot delay, so shutdown.reboot: the apc row's 10 s */
 static void test_autodetect_shutdown_reboot(Fixture *f, gconstpointer data)
@@ -270,6 +295,8 @@ int main(int argc, char *argv[])
         }
         g_test_add("/killpower/section/shutdown-return", Fixture, NULL, fixture_setup, test_section_shutdown_return,
                    fixture_teardown);
+        g_test_add("/killpower/section/fallback-after-refusal", Fixture, NULL, fixture_setup,
+                   test_fallback_after_refusal, fixture_teardown);
         g_test_add("/killpower/autodetect/shutdown-reboot", Fixture, NULL, fixture_setup,
                    test_autodetect_shutdown_reboot, fixture_teardown);
         g_test_add("/killpower/no-flag-or-reboot", Fixture, NULL, fixture_setup, test_nothing_without_flag,

@@ -314,29 +314,74 @@ int usbhid_instcmd(void *state, const char *cmd, const char *param, DeviceOpDone
         return usbhid_op_start(x, steps, n, done, userdata);
 }
 
-int usbhid_killpower(void *state, DeviceOpDone done, void *userdata)
-{
-        static const char *const order[] = { "shutdown.return", "shutdown.reboot", "load.off.delay", "shutdown.stayoff" };
-        UsbHid *x = state;
-        int r = -EOPNOTSUPP, first = 0;
+/* Kill-power: NUT's order of commands, the next one after any failure of the previous (as
+ * NUT stops at the first one handled), whether it failed at once (a delay that does not fit
+ * the field) or when the device refused it; not on a device that is not there */
+static const char *const killpower_order[] = { "shutdown.return", "shutdown.reboot", "load.off.delay",
+                                               "shutdown.stayoff" };
 
-        /* As NUT: the next one after any failure (a delay that does not fit the field, ...),
-         * but not on a device that is not there */
-        for (size_t i = 0; i < ELEMENTSOF(order); i++) {
-                r = usbhid_instcmd(x, order[i], NULL, done, userdata);
+typedef struct KillPower {
+        UsbHid *x;
+        size_t next;                    /* into killpower_order */
+        int error;                      /* the first failure */
+        DeviceOpDone done;
+        void *userdata;
+} KillPower;
+
+static void usbhid_killpower_done(int r, void *userdata);
+
+/* Starts the next command of the order that can start; < 0 when none is left */
+static int usbhid_killpower_next(KillPower *k)
+{
+        UsbHid *x = k->x;
+        int r = -EOPNOTSUPP;
+
+        while (k->next < ELEMENTSOF(killpower_order)) {
+                const char *cmd = killpower_order[k->next++];
+
+                r = usbhid_instcmd(x, cmd, NULL, usbhid_killpower_done, k);
                 if (r >= 0) {
-                        log_info("%s: kill-power with %s", x->device->name, order[i]);
+                        log_info("%s: kill-power with %s", x->device->name, cmd);
                         return r;
                 }
                 if (r != -EOPNOTSUPP) {
-                        log_debug_errno(r, "%s: kill-power with %s failed: %m", x->device->name, order[i]);
-                        if (first == 0)
-                                first = r;
+                        log_debug_errno(r, "%s: kill-power with %s failed: %m", x->device->name, cmd);
+                        if (k->error == 0)
+                                k->error = r;
                 }
                 if (r == -ENOTCONN || r == -ENODEV)
                         break;
         }
-        return first < 0 ? first : r;
+        return k->error < 0 ? k->error : r;
+}
+
+static void usbhid_killpower_done(int r, void *userdata)
+{
+        KillPower *k = userdata;
+
+        if (r < 0) {
+                log_warning_errno(r, "%s: kill-power command failed: %m", k->x->device->name);
+                if (k->error == 0)
+                        k->error = r;
+                if (r != -ENODEV && r != -ECANCELED && usbhid_killpower_next(k) >= 0)
+                        return;         /* the next one is on its way */
+        }
+        k->done(r < 0 ? k->error : r, k->userdata);
+        free(k);
+}
+
+int usbhid_killpower(void *state, DeviceOpDone done, void *userdata)
+{
+        KillPower *k = calloc(1, sizeof(KillPower));
+        int r;
+
+        if (!k)
+                return -ENOMEM;
+        *k = (KillPower) { .x = state, .done = done, .userdata = userdata };
+        r = usbhid_killpower_next(k);
+        if (r < 0)
+                free(k);
+        return r;
 }
 
 void usbhid_add_fallback_commands(UsbHid *x)

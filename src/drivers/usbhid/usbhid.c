@@ -267,6 +267,19 @@ static void usbhid_on_report(int r, const uint8_t *data, size_t size, void *user
                 usbhid_finish_cycle(x);
 }
 
+static size_t usbhid_largest_report(const HidDescriptor *d)
+{
+        size_t m = 0;
+
+        for (size_t i = 0; i < d->n_reports; i++) {
+                int n = hid_descriptor_report_length(d, d->reports[i].type, d->reports[i].id);
+
+                if (n > 0)
+                        m = MAX(m, (size_t) n);
+        }
+        return m;
+}
+
 static void usbhid_start_cycle(UsbHid *x)
 {
         uint64_t t = now(CLOCK_MONOTONIC);
@@ -288,9 +301,9 @@ static void usbhid_start_cycle(UsbHid *x)
 
                 if (!hid_map_report_wanted(rep, x->cycle_full, first))
                         continue;
-                /* Back-UPS ES 525 / CS: ask with the largest buffer, as these answer nothing else */
+                /* Back-UPS ES 525 / CS answer only requests the size of their largest report */
                 if (x->hooks & HID_HOOK_GENERAL_APC_CHECK)
-                        size = MAX(size, (size_t) 64);
+                        size = MAX(size, usbhid_largest_report(x->desc));
                 r = hid_transport_get_report(x->transport, rep->type, rep->id, size, usbhid_on_report,
                                              &x->report_reqs[i]);
                 if (r < 0)

@@ -31,18 +31,27 @@ HidMap *hid_map_free(HidMap *m)
         return mfree(m);
 }
 
+/* Report (type, id) of the map, or NULL */
+static HidMapReport *hid_map_find_report(const HidMap *m, HidReportType type, uint8_t id)
+{
+        for (size_t i = 0; i < m->n_reports; i++)
+                if (m->reports[i].type == type && m->reports[i].id == id)
+                        return &m->reports[i];
+        return NULL;
+}
+
 /* The index of report (type, id) in the map, added if new; 'fallback_size' (0: none) is its
  * size when the descriptor does not declare it (a converter's raw read) */
 static int hid_map_report_index(HidMap *m, HidReportType type, uint8_t id, size_t fallback_size, size_t *ret)
 {
+        const HidMapReport *found = hid_map_find_report(m, type, id);
         HidMapReport *a;
         int len;
 
-        for (size_t i = 0; i < m->n_reports; i++)
-                if (m->reports[i].type == type && m->reports[i].id == id) {
-                        *ret = i;
-                        return 0;
-                }
+        if (found) {
+                *ret = (size_t) (found - m->reports);
+                return 0;
+        }
         len = hid_descriptor_report_length(m->desc, type, id);
         if (len < 0 && fallback_size == 0)
                 return len;
@@ -194,27 +203,26 @@ bool hid_map_report_wanted(const HidMapReport *r, bool full, bool first)
         return full || r->quick;
 }
 
+/* A report's new bytes, as received */
+void hid_map_report_set(HidMapReport *r, const uint8_t *data, size_t size)
+{
+        /* Short replies happen (firmware): what is missing reads as zero */
+        memset(r->data, 0, r->size);
+        memcpy(r->data, data, MIN(size, r->size));
+        r->valid = r->fresh = true;
+}
+
 int hid_map_store(HidMap *m, HidReportType type, const uint8_t *data, size_t size)
 {
-        uint8_t id = 0;
-        bool found = false;
+        HidMapReport *r;
 
         if (size == 0)
                 return -EBADMSG;
-        if (m->desc->uses_report_ids)
-                id = data[0];
-        for (size_t i = 0; i < m->n_reports; i++) {
-                HidMapReport *r = &m->reports[i];
-
-                if (r->type != type || r->id != id)
-                        continue;
-                /* Short replies happen (firmware): what is missing reads as zero */
-                memset(r->data, 0, r->size);
-                memcpy(r->data, data, MIN(size, r->size));
-                r->valid = r->fresh = true;
-                found = true;
-        }
-        return found ? 0 : -ENOENT;
+        r = hid_map_find_report(m, type, m->desc->uses_report_ids ? data[0] : 0);
+        if (!r)
+                return -ENOENT;
+        hid_map_report_set(r, data, size);
+        return 0;
 }
 
 /* "%.1f", "%.0f", "%d", "%s", ...: the one printf conversion the tables use, done safely */
@@ -481,22 +489,19 @@ int hid_map_publish(HidMap *m, Device *d, HidConvContext *ctx, HidPublishFlags f
 int hid_map_get_report(const HidMap *m, uint8_t type, uint8_t id, uint8_t *buf, size_t size)
 {
         HidReportType t = hid_map_conv_type(type);
+        const HidMapReport *r;
         size_t n;
 
         if (t < 0)
                 return -EINVAL;
-        for (size_t i = 0; i < m->n_reports; i++) {
-                const HidMapReport *r = &m->reports[i];
-
-                if (r->type != t || r->id != id)
-                        continue;
-                if (!r->valid)
-                        return -ENODATA;
-                n = MIN(size, r->size);
-                memcpy(buf, r->data, n);
-                return (int) n;
-        }
-        return -ENOENT;
+        r = hid_map_find_report(m, t, id);
+        if (!r)
+                return -ENOENT;
+        if (!r->valid)
+                return -ENODATA;
+        n = MIN(size, r->size);
+        memcpy(buf, r->data, n);
+        return (int) n;
 }
 
 /* The field of a path as rows resolve it: Feature, else Input */
@@ -538,16 +543,11 @@ int hid_map_want_path(HidMap *m, const char *path)
 int hid_map_read_path(HidMap *m, const char *path, double *ret)
 {
         const HidField *f = hid_map_path_field(m, path);
+        const HidMapReport *r = f ? hid_map_find_report(m, f->type, f->report_id) : NULL;
 
-        if (!f)
+        if (!r)
                 return -ENOENT;
-        for (size_t i = 0; i < m->n_reports; i++) {
-                const HidMapReport *r = &m->reports[i];
-
-                if (r->type == f->type && r->id == f->report_id)
-                        return r->valid ? hid_field_get_value(f, r->data, r->size, ret) : -ENODATA;
-        }
-        return -ENOENT;
+        return r->valid ? hid_field_get_value(f, r->data, r->size, ret) : -ENODATA;
 }
 
 /* The status word as the rows applied so far have left it (this publication's, then the last) */

@@ -63,6 +63,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(HidMap *, hid_map_free);
 
 /* Stores a report as received (GET_REPORT reply or interrupt); -ENOENT if no row reads it */
 int hid_map_store(HidMap *m, HidReportType type, const uint8_t *data, size_t size);
+/* The same into a report already known (the answer to a GET_REPORT of it) */
+void hid_map_report_set(HidMapReport *r, const uint8_t *data, size_t size);
 
 typedef enum HidPublishFlags {
         HID_PUBLISH_FULL = 1 << 0,      /* a full poll: alarms are rebuilt */

@@ -253,9 +253,7 @@ static void usbhid_on_report(int r, const uint8_t *data, size_t size, void *user
         if (r > 0 && rep->writes_pending > 0)
                 x->cycle_ok++;          /* older than the writes queued after it: keep their bytes */
         else if (r > 0 && (rep->id == 0 || data[0] == rep->id)) {
-                memset(rep->data, 0, rep->size);
-                memcpy(rep->data, data, MIN(size, rep->size));
-                rep->valid = rep->fresh = true;
+                hid_map_report_set(rep, data, size);
                 x->cycle_ok++;
         } else if (r == -EPIPE || r == 0)
                 x->cycle_failed++;      /* refused: fine for one report, not for all of them */

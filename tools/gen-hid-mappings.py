@@ -14,6 +14,8 @@
 import os
 import re
 import sys
+
+import facts_tsv
 import textwrap
 
 # Rows NUT compiles in a normal Linux build. HAVE_STRPTIME is defined by glibc, so the mge
@@ -48,29 +50,11 @@ USB_DRIVER = 'usbhid-ups'
 
 
 def fail(msg):
-    sys.exit(f'gen-hid-mappings: {msg}')
-
-
-def unescape(field):
-    return re.sub(r'\\(.)', lambda m: {'t': '\t', 'n': '\n', 'r': '\r'}.get(m.group(1), m.group(1)), field)
+    facts_tsv.fail('gen-hid-mappings', msg)
 
 
 def read_tsv(path, columns):
-    with open(path, encoding='utf-8') as f:
-        lines = f.read().splitlines()
-    header = lines[0].split('\t')
-    missing = [c for c in columns if c not in header]
-    if missing:
-        fail(f'{path}: missing columns {missing}')
-    rows = []
-    for number, line in enumerate(lines[1:], start=2):
-        fields = line.split('\t')
-        if len(fields) != len(header):
-            fail(f'{path}:{number}: {len(fields)} fields, expected {len(header)}')
-        row = dict(zip(header, map(unescape, fields)))
-        row['where'] = f'{path}:{number}'
-        rows.append(row)
-    return rows
+    return facts_tsv.read_tsv('gen-hid-mappings', path, columns)
 
 
 def production(rows, built=PRODUCTION_CONDITIONS, known=KNOWN_CONDITIONS):

@@ -13,6 +13,8 @@ import os
 import re
 import sys
 
+import facts_tsv
+
 # Rows NUT compiles in a normal build; any other build_condition is a developer-only row.
 PRODUCTION_CONDITIONS = {''}
 KNOWN_CONDITIONS = PRODUCTION_CONDITIONS | {'WITH_UNMAPPED_DATA_POINTS', '0', 'defined DEBUG'}
@@ -26,29 +28,11 @@ GENERIC = 'generic'
 
 
 def fail(msg):
-    sys.exit(f'gen-hid-usages: {msg}')
-
-
-def unescape(field):
-    return re.sub(r'\\(.)', lambda m: {'t': '\t', 'n': '\n', 'r': '\r'}.get(m.group(1), m.group(1)), field)
+    facts_tsv.fail('gen-hid-usages', msg)
 
 
 def read_tsv(path, columns):
-    with open(path, encoding='utf-8') as f:
-        lines = f.read().splitlines()
-    header = lines[0].split('\t')
-    missing = [c for c in columns if c not in header]
-    if missing:
-        fail(f'{path}: missing columns {missing}')
-    rows = []
-    for number, line in enumerate(lines[1:], start=2):
-        fields = line.split('\t')
-        if len(fields) != len(header):
-            fail(f'{path}:{number}: {len(fields)} fields, expected {len(header)}')
-        row = dict(zip(header, map(unescape, fields)))
-        row['where'] = f'{path}:{number}'
-        rows.append(row)
-    return rows
+    return facts_tsv.read_tsv('gen-hid-usages', path, columns)
 
 
 def collect(rows):

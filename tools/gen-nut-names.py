@@ -12,6 +12,8 @@ import os
 import re
 import sys
 
+import facts_tsv
+
 TYPES = {'string': 'NUT_NAME_STRING', 'number': 'NUT_NAME_NUMBER', 'enum': 'NUT_NAME_ENUM'}
 
 # Placeholder components of templated names: a decimal number, or (last component only) any rest.
@@ -33,29 +35,11 @@ COLUMNS = 109
 
 
 def fail(msg):
-    sys.exit(f'gen-nut-names: {msg}')
-
-
-def unescape(field):
-    return re.sub(r'\\(.)', lambda m: {'t': '\t', 'n': '\n', 'r': '\r'}.get(m.group(1), m.group(1)), field)
+    facts_tsv.fail('gen-nut-names', msg)
 
 
 def read_tsv(path, columns):
-    with open(path, encoding='utf-8') as f:
-        lines = f.read().splitlines()
-    header = lines[0].split('\t')
-    missing = [c for c in columns if c not in header]
-    if missing:
-        fail(f'{path}: missing columns {missing}')
-    rows = []
-    for number, line in enumerate(lines[1:], start=2):
-        fields = line.split('\t')
-        if len(fields) != len(header):
-            fail(f'{path}:{number}: {len(fields)} fields, expected {len(header)}')
-        row = dict(zip(header, map(unescape, fields)))
-        row['where'] = f'{path}:{number}'
-        rows.append(row)
-    return rows
+    return facts_tsv.read_tsv('gen-nut-names', path, columns)
 
 
 def description(row, column):

@@ -117,38 +117,30 @@ static int hotplug_unique_name(Manager *m, const char *base, char **ret)
 static int hotplug_detect(Hotplug *h, struct udev_device *u)
 {
         Manager *m = h->manager;
-        size_t n_drivers;
-        const DriverOps *const *drivers = driver_table_get(&n_drivers);
+        _cleanup_strv_free_ char **params = NULL;
+        _cleanup_free_ char *base = NULL, *name = NULL;
+        const DriverOps *ops;
+        Device *d;
+        int r;
 
-        for (size_t i = 0; i < n_drivers; i++) {
-                const DriverOps *ops = drivers[i];
-                _cleanup_strv_free_ char **params = NULL;
-                _cleanup_free_ char *base = NULL, *name = NULL;
-                Device *d;
-                int r;
-
-                if (!ops->match_udev || !ops->describe_udev || !ops->attach || ops->match_udev(u) <= 0)
-                        continue;
-                r = ops->describe_udev(u, &base, &params);
-                if (r < 0)
-                        return r;
-                r = hotplug_unique_name(m, base, &name);
-                if (r < 0)
-                        return r;
-                if (!streq(name, base)) {
-                        /* a second unit that looks like the first: tell them apart by port */
-                        if (strv_extend(&params, "busport") < 0 || strv_extend(&params, udev_device_get_sysname(u)) < 0)
-                                return -ENOMEM;
-                }
-                r = manager_add_detected_device(m, name, ops->name, params, &d);
-                if (r < 0)
-                        return r;
-                log_info("%s: new %s device at %s", name, ops->name, udev_device_get_syspath(u));
-                if (!d->driver)
-                        return 0;
-                return hotplug_attach(h, d, u);
+        r = driver_claim_udev(u, &ops, &base, &params);
+        if (r <= 0)
+                return r;
+        r = hotplug_unique_name(m, base, &name);
+        if (r < 0)
+                return r;
+        if (!streq(name, base)) {
+                /* a second unit that looks like the first: tell them apart by port */
+                if (strv_extend(&params, "busport") < 0 || strv_extend(&params, udev_device_get_sysname(u)) < 0)
+                        return -ENOMEM;
         }
-        return 0;
+        r = manager_add_detected_device(m, name, ops->name, params, &d);
+        if (r < 0)
+                return r;
+        log_info("%s: new %s device at %s", name, ops->name, udev_device_get_syspath(u));
+        if (!d->driver)
+                return 0;
+        return hotplug_attach(h, d, u);
 }
 
 static int hotplug_add(Hotplug *h, struct udev_device *u)

@@ -67,3 +67,4 @@ typedef struct DriverOps {
 
 const DriverOps *driver_find(const char *name);
 const DriverOps *const *driver_table_get(size_t *ret_n);
+int driver_claim_udev(struct udev_device *u, const DriverOps **ret_ops, char **ret_name, char ***ret_params);

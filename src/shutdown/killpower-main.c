@@ -78,6 +78,41 @@ static bool devices_done(void *data)
         return ((Devices *) data)->left == 0;
 }
 
+/* A device for a USB unit no section took, as nutd would have made it up; attached */
+static int devices_add_detected(sd_event *e, UpsConfig *ups, Devices *x, struct udev_device *u)
+{
+        _cleanup_strv_free_ char **params = NULL;
+        _cleanup_free_ char *name = NULL;
+        const DriverOps *ops;
+        Device **a;
+        bool *b;
+        int r;
+
+        r = driver_claim_udev(u, &ops, &name, &params);
+        if (r <= 0)
+                return r;
+        /* x->d[i] stays the device of ups->devices[i]: room first, then the section */
+        a = realloc(x->d, (x->n + 1) * sizeof(Device *));
+        if (!a)
+                return -ENOMEM;
+        x->d = a;
+        b = realloc(x->attached, (x->n + 1) * sizeof(bool));
+        if (!b)
+                return -ENOMEM;
+        x->attached = b;
+        r = ups_config_add_detected(ups, name, ops->name, params);
+        if (r < 0)
+                return r;
+        x->attached[x->n] = true;
+        if (device_new(name, e, &x->d[x->n]) < 0 ||
+            device_start_driver(x->d[x->n], ops, &ups->devices[ups->n_devices - 1]) < 0)
+                x->d[x->n] = device_unref(x->d[x->n]);
+        else
+                (void) ops->attach(x->d[x->n]->driver_state, u);
+        x->n++;
+        return 0;
+}
+
 /* Gives each present USB device to the section that matches it, or, when nothing does and
  * auto-detection is on, to a new section of the driver that claims it (as nutd would have) */
 static void attach_present(sd_event *e, UpsConfig *ups, Devices *x, bool autodetect)
@@ -85,8 +120,6 @@ static void attach_present(sd_event *e, UpsConfig *ups, Devices *x, bool autodet
         struct udev *udev = udev_new();
         struct udev_enumerate *en = udev ? udev_enumerate_new(udev) : NULL;
         struct udev_list_entry *it;
-        size_t n_drivers;
-        const DriverOps *const *drivers = driver_table_get(&n_drivers);
 
         if (!en || udev_enumerate_add_match_subsystem(en, "usb") < 0 ||
             udev_enumerate_add_match_property(en, "DEVTYPE", "usb_device") < 0 || udev_enumerate_scan_devices(en) < 0)
@@ -104,33 +137,8 @@ static void attach_present(sd_event *e, UpsConfig *ups, Devices *x, bool autodet
                                 (void) d->driver->attach(d->driver_state, u);
                         }
                 }
-                for (size_t k = 0; u && autodetect && !taken && k < n_drivers; k++) {
-                        const DriverOps *ops = drivers[k];
-                        _cleanup_strv_free_ char **params = NULL;
-                        _cleanup_free_ char *name = NULL;
-                        Device **a;
-                        bool *b;
-
-                        if (!ops->match_udev || !ops->describe_udev || ops->match_udev(u) <= 0 ||
-                            ops->describe_udev(u, &name, &params) < 0 ||
-                            ups_config_add_detected(ups, name, ops->name, params) < 0)
-                                continue;
-                        a = realloc(x->d, (x->n + 1) * sizeof(Device *));
-                        if (a)
-                                x->d = a;
-                        b = a ? realloc(x->attached, (x->n + 1) * sizeof(bool)) : NULL;
-                        if (!b)
-                                break;
-                        x->attached = b;
-                        x->attached[x->n] = true;
-                        if (device_new(name, e, &x->d[x->n]) < 0 ||
-                            device_start_driver(x->d[x->n], ops, &ups->devices[ups->n_devices - 1]) < 0)
-                                x->d[x->n] = device_unref(x->d[x->n]);
-                        else
-                                (void) ops->attach(x->d[x->n]->driver_state, u);
-                        x->n++;
-                        taken = true;
-                }
+                if (u && autodetect && !taken)
+                        (void) devices_add_detected(e, ups, x, u);
                 udev_device_unref(u);
         }
 done:

@@ -280,6 +280,7 @@ static size_t usbhid_largest_report(const HidDescriptor *d)
 
 static void usbhid_start_cycle(UsbHid *x)
 {
+        size_t min_size;
         uint64_t t = now(CLOCK_MONOTONIC);
         bool first = !x->first_done;
 
@@ -290,20 +291,18 @@ static void usbhid_start_cycle(UsbHid *x)
                 x->next_full = t + x->pollfreq_usec;
         x->in_cycle = true;
         x->cycle_ok = x->cycle_failed = 0;
+        /* Back-UPS ES 525 / CS answer only requests the size of their largest report */
+        min_size = x->hooks & HID_HOOK_GENERAL_APC_CHECK ? usbhid_largest_report(x->desc) : 0;
         /* Requests complete from the loop only (a transfer that cannot go out is an error
          * returned here, see hid_transport_enqueue()), so nothing is freed under this loop */
         for (size_t i = 0; i < x->map->n_reports; i++) {
                 HidMapReport *rep = &x->map->reports[i];
-                size_t size = rep->size;
                 int r;
 
                 if (!hid_map_report_wanted(rep, x->cycle_full, first))
                         continue;
-                /* Back-UPS ES 525 / CS answer only requests the size of their largest report */
-                if (x->hooks & HID_HOOK_GENERAL_APC_CHECK)
-                        size = MAX(size, usbhid_largest_report(x->desc));
-                r = hid_transport_get_report(x->transport, rep->type, rep->id, size, usbhid_on_report,
-                                             &x->report_reqs[i]);
+                r = hid_transport_get_report(x->transport, rep->type, rep->id, MAX(rep->size, min_size),
+                                             usbhid_on_report, &x->report_reqs[i]);
                 if (r < 0)
                         x->cycle_failed++;
                 else
